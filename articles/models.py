@@ -1,0 +1,277 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from taggit.managers import TaggableManager
+
+from encyclopedia.text import MAX_NAME_LENGTH
+from people.models import Person, Place, validate_line
+
+from . import wikitext
+
+
+def _raise_as_validation_error(check, value: str, **kwargs) -> None:
+    try:
+        check(value, **kwargs)
+    except wikitext.WikitextError as exc:
+        raise ValidationError(f"Line {exc.line}: {exc.message}") from None
+
+
+def validate_lead(value: str) -> None:
+    _raise_as_validation_error(wikitext.check_block_text, value, lead=True)
+
+
+def validate_body(value: str) -> None:
+    _raise_as_validation_error(wikitext.check_block_text, value)
+
+
+def validate_title(value: str) -> None:
+    validate_line(value)
+    if value != value.strip() or value.startswith("=") or value.endswith("="):
+        raise ValidationError("A title may not start or end with '=' or spaces.")
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> "ArticleQuerySet":
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def with_document(self) -> "ArticleQuerySet":
+        """Everything an article's wiki-text holds, in a fixed number of queries."""
+        return self.prefetch_related(
+            "sections",
+            "see_also",
+            "extra_rows",
+            Prefetch("place_rows", PopulationPlace.objects.select_related("place")),
+            Prefetch("language_rows", ArticleLanguage.objects.select_related("language")),
+            Prefetch("religion_rows", ArticleReligion.objects.select_related("religion")),
+        )
+
+    def for_page(self) -> "ArticleQuerySet":
+        """The document plus what the public page shows around it."""
+        return self.with_document().prefetch_related(
+            Prefetch("see_also", SeeAlso.objects.select_related("target")),
+            Prefetch("people", Person.objects.order_by("name")),
+            Prefetch("mentioned_places", Place.objects.order_by("name")),
+            "tags",
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_title])
+    slug = models.SlugField(max_length=MAX_NAME_LENGTH, unique=True, allow_unicode=True)
+    lead = models.TextField(
+        blank=True,
+        validators=[validate_lead],
+        help_text="Paragraphs before the first heading, separated by blank lines.",
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    tags = TaggableManager(blank=True)
+
+    # The infobox ("Infobox ethnic group"): typed fields and ordered rows.
+    group_name = models.CharField(
+        "group", max_length=MAX_NAME_LENGTH, blank=True, validators=[validate_line]
+    )
+    population = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Head count; leave empty when it is not a number."
+    )
+    population_note = models.CharField(
+        max_length=MAX_NAME_LENGTH,
+        blank=True,
+        validators=[validate_line],
+        help_text="Shown in brackets after the count (\"2009 est.\"), or the whole figure "
+        "when there is no count (\"several thousand\").",
+    )
+    population_places = models.ManyToManyField(
+        Place, through="PopulationPlace", related_name="population_articles", blank=True
+    )
+    languages = models.ManyToManyField(
+        "Language", through="ArticleLanguage", related_name="articles", blank=True
+    )
+    religions = models.ManyToManyField(
+        "Religion", through="ArticleReligion", related_name="articles", blank=True
+    )
+
+    # Who and where the article mentions.
+    people = models.ManyToManyField(Person, related_name="articles", blank=True)
+    mentioned_places = models.ManyToManyField(
+        Place, related_name="mentioning_articles", blank=True, verbose_name="places mentioned"
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("article-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        self.lead = wikitext.normalize_text(self.lead)
+        if self.population is None and wikitext.starts_with_count(self.population_note):
+            # Exported, it would read back as a count, not as a note.
+            raise ValidationError(
+                {"population": "The note starts with a number: enter it as the population."}
+            )
+
+    @property
+    def population_figure(self) -> wikitext.Population | None:
+        if self.population is None and not self.population_note:
+            return None
+        return wikitext.Population(self.population, self.population_note)
+
+
+class Ordered(models.Model):
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+
+class InfoboxTerm(models.Model):
+    """A value that many infoboxes share and readers browse by."""
+
+    name = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_line])
+    slug = models.SlugField(max_length=MAX_NAME_LENGTH, unique=True, allow_unicode=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        # Langs and Rels are comma-separated lists in the wiki-text.
+        if "," in self.name:
+            raise ValidationError({"name": "A name may not contain a comma."})
+
+
+class Language(InfoboxTerm):
+    pass
+
+
+class Religion(InfoboxTerm):
+    pass
+
+
+class PopulationPlace(Ordered):
+    """A place with a significant population (the infobox's Popplace)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="place_rows")
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(Ordered.Meta):
+        verbose_name = "region with significant population"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "place"], name="unique_population_place")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.place)
+
+
+class ArticleLanguage(Ordered):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="language_rows")
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(Ordered.Meta):
+        verbose_name = "language"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "language"], name="unique_article_language")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.language)
+
+
+class ArticleReligion(Ordered):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="religion_rows")
+    religion = models.ForeignKey(Religion, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(Ordered.Meta):
+        verbose_name = "religion"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "religion"], name="unique_article_religion")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.religion)
+
+
+class InfoboxRow(Ordered):
+    """An infobox row with no typed field, kept as written.
+
+    ``position`` is the row's place among all the infobox's rows.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="extra_rows")
+    key = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_line])
+    value = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_line])
+
+    class Meta(Ordered.Meta):
+        verbose_name = "other infobox row"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.value}"
+
+    def clean(self) -> None:
+        if ":" in self.key:
+            raise ValidationError({"key": "A key may not contain ':'."})
+        if self.key.casefold() in {key.casefold() for key in wikitext.KNOWN_KEYS}:
+            raise ValidationError({"key": f"Use the article's own field for {self.key!r}."})
+
+
+class Section(Ordered):
+    class Level(models.IntegerChoices):
+        SECTION = 2, "Section (==)"
+        SUBSECTION = 3, "Subsection (===)"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_line])
+    level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.SECTION)
+    body = models.TextField(blank=True, validators=[validate_body])
+
+    class Meta(Ordered.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def clean(self) -> None:
+        self.body = wikitext.normalize_text(self.body)
+        if self.level == self.Level.SECTION and self.heading.casefold() == "see also":
+            raise ValidationError({"heading": "Add related articles as See also rows instead."})
+
+
+class SeeAlso(Ordered):
+    """A related article, by title; ``target`` is set while such an article exists."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="see_also")
+    target_title = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_title])
+    target = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="see_also_incoming",
+    )
+
+    class Meta(Ordered.Meta):
+        verbose_name = "See also link"
+        verbose_name_plural = "See also"
+
+    def __str__(self) -> str:
+        return self.target_title

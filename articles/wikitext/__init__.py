@@ -1,0 +1,49 @@
+"""Wiki-text, the seed article's plain-text format, both ways.
+
+Pure Python with no Django imports, so that it can be tested and reused on its
+own. ``parse(text) -> ArticleDoc`` reads any accepted variant; ``dump(doc)``
+writes the one canonical form. For a canonical text, ``dump(parse(text)) ==
+text``.
+"""
+
+from .blocks import (
+    Block,
+    BulletList,
+    Paragraph,
+    check_block_text,
+    check_line,
+    normalize_text,
+    split_blocks,
+)
+from .document import KNOWN_KEYS, ArticleDoc, ExtraRow, Infobox, Population, Section
+from .errors import WikitextError
+from .parser import decode, parse
+from .values import join_list, join_places, split_list, split_places, starts_with_count
+from .writer import dump, infobox_rows, merge_rows
+
+__all__ = [
+    "KNOWN_KEYS",
+    "ArticleDoc",
+    "Block",
+    "BulletList",
+    "ExtraRow",
+    "Infobox",
+    "Paragraph",
+    "Population",
+    "Section",
+    "WikitextError",
+    "check_block_text",
+    "check_line",
+    "decode",
+    "dump",
+    "infobox_rows",
+    "join_list",
+    "join_places",
+    "merge_rows",
+    "normalize_text",
+    "parse",
+    "split_blocks",
+    "split_list",
+    "split_places",
+    "starts_with_count",
+]

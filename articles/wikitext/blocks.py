@@ -1,0 +1,93 @@
+"""Block text: paragraphs and ``- item`` lists separated by blank lines.
+
+Shared by the parser (which reads them from a document) and by whoever stores
+or renders lead and section text, so that text saved anywhere can always be
+written back out and read in again as the same document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import WikitextError
+
+# Tab and newline are the only control characters a document may hold; NUL
+# and friends cannot even be stored in PostgreSQL text.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_BULLET_RE = re.compile(r"^- \S")
+INFOBOX_LINE = "Infobox"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[str, ...]
+
+
+Block = Paragraph | BulletList
+
+
+def normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_characters(text: str, first_line: int = 1) -> None:
+    """Raise on control characters, naming the line they are on."""
+    match = _CONTROL_RE.search(text)
+    if match:
+        line = first_line + text.count("\n", 0, match.start())
+        raise WikitextError(f"control character U+{ord(match.group()):04X} is not allowed", line)
+
+
+def normalize_text(text: str) -> str:
+    """Canonical block text: LF, no trailing spaces, single blank lines, no
+    blank lines at either end."""
+    lines = [line.rstrip() for line in normalize_newlines(text).split("\n")]
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    return "\n\n".join("\n".join(block) for block in blocks if block)
+
+
+def is_bullet_list(lines: list[str]) -> bool:
+    return bool(lines) and all(_BULLET_RE.match(line) for line in lines)
+
+
+def to_block(lines: list[str]) -> Block:
+    if is_bullet_list(lines):
+        return BulletList(tuple(line[2:] for line in lines))
+    return Paragraph("\n".join(lines))
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Typed blocks of normalised block text."""
+    return [to_block(chunk.split("\n")) for chunk in text.split("\n\n") if chunk]
+
+
+def check_block_text(text: str, *, lead: bool = False) -> None:
+    """Raise if text stored as a lead or section body would not read back as
+    itself: a line that looks like a heading, or a lead starting with the
+    ``Infobox`` line. Line numbers count within ``text``."""
+    text = normalize_newlines(text)
+    check_characters(text)
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.startswith("="):
+            raise WikitextError("a line may not start with '=' (that makes a heading)", number)
+    if lead and normalize_text(text).split("\n", 1)[0] == INFOBOX_LINE:
+        raise WikitextError(f"the lead may not start with the line {INFOBOX_LINE!r}", 1)
+
+
+def check_line(value: str) -> None:
+    """Raise unless value fits on one line of a document (title, infobox
+    value, See also title)."""
+    check_characters(value)
+    if "\n" in value or "\r" in value:
+        raise WikitextError("must be a single line", 1)

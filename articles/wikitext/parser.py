@@ -1,0 +1,197 @@
+"""Read wiki-text into an :class:`ArticleDoc`.
+
+``parse(dump(doc)) == doc`` for every valid document, and
+``dump(parse(text)) == text`` for every canonical text. Harmless variants
+(CRLF, a byte-order mark, a missing final newline, ``== Heading ==``, trailing
+spaces, extra blank lines) are accepted and written back canonically.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .blocks import (
+    INFOBOX_LINE,
+    check_characters,
+    is_bullet_list,
+    normalize_newlines,
+)
+from .document import (
+    GROUP,
+    KNOWN_KEYS,
+    LANGS,
+    POPPLACE,
+    POPULATION,
+    RELS,
+    SEE_ALSO,
+    ArticleDoc,
+    ExtraRow,
+    Infobox,
+    Section,
+)
+from .errors import WikitextError
+from .values import InfoboxValueError, parse_population, split_list, split_places
+
+_TITLE_RE = re.compile(r"^=(?!=)\s*(.*?)\s*(?<!=)=$")
+_HEADING_RE = re.compile(r"^(=+)(.*?)(=*)$")
+_ROW_RE = re.compile(r"^- ([^:]*[^:\s]):\s*(\S.*)$")
+_KNOWN = {key.casefold(): key for key in KNOWN_KEYS}
+
+
+@dataclass
+class _Chunk:
+    """A run of non-blank lines, or a heading line on its own."""
+
+    lines: list[str]
+    start: int  # line number of the first line
+    level: int = 0  # heading level; 0 for a block
+    heading: str = ""
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 bytes to text; invalid bytes raise with their line number."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise WikitextError(
+            f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8", line
+        ) from None
+
+
+def parse(text: str) -> ArticleDoc:
+    text = normalize_newlines(text.removeprefix("\ufeff"))
+    check_characters(text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    first = next((i for i, line in enumerate(lines) if line), None)
+    if first is None:
+        raise WikitextError("the file is empty; it must start with a title like '= Title ='", 1)
+    doc = ArticleDoc(title=_parse_title(lines[first], first + 1))
+    chunks = _chunk(lines, first + 1)
+
+    if chunks and chunks[0].level == 0 and chunks[0].lines[0] == INFOBOX_LINE:
+        doc.infobox = _parse_infobox(chunks.pop(0))
+    lead: list[_Chunk] = []
+    while chunks and chunks[0].level == 0:
+        lead.append(chunks.pop(0))
+    doc.lead = _join(lead)
+
+    see_also_line = 0
+    while chunks:
+        heading = chunks.pop(0)
+        body: list[_Chunk] = []
+        while chunks and chunks[0].level == 0:
+            body.append(chunks.pop(0))
+        if heading.level == 2 and heading.heading.casefold() == SEE_ALSO.casefold():
+            if see_also_line:
+                raise WikitextError(
+                    f"a second 'See also' section (the first is on line {see_also_line})",
+                    heading.start,
+                )
+            see_also_line = heading.start
+            doc.see_also = _parse_see_also(body)
+        else:
+            doc.sections.append(Section(heading.heading, heading.level, _join(body)))
+    return doc
+
+
+def _parse_title(line: str, number: int) -> str:
+    match = _TITLE_RE.match(line)
+    if not match or not match.group(1):
+        raise WikitextError("the first line must be the title, like '= Title ='", number)
+    return match.group(1)
+
+
+def _chunk(lines: list[str], start: int) -> list[_Chunk]:
+    chunks: list[_Chunk] = []
+    current: _Chunk | None = None
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if not line:
+            current = None
+        elif line.startswith("="):
+            level, heading = _parse_heading(line, number)
+            chunks.append(_Chunk([line], number, level, heading))
+            current = None
+        else:
+            if current is None:
+                current = _Chunk([], number)
+                chunks.append(current)
+            current.lines.append(line)
+    return chunks
+
+
+def _parse_heading(line: str, number: int) -> tuple[int, str]:
+    match = _HEADING_RE.match(line)
+    assert match  # any line starting with "=" matches
+    opening, text, closing = len(match.group(1)), match.group(2).strip(), len(match.group(3))
+    if not text:
+        raise WikitextError("heading has no text", number)
+    if not closing:
+        raise WikitextError(f"heading must end with {'=' * opening!r} as it starts", number)
+    if opening != closing:
+        raise WikitextError(
+            f"unbalanced heading: {opening} '=' at the start, {closing} at the end", number
+        )
+    if opening == 1:
+        raise WikitextError("only the first line may be a '= Title =' line", number)
+    if opening > 3:
+        raise WikitextError("only '==Heading==' and '===Subheading===' are supported", number)
+    return opening, text
+
+
+def _parse_infobox(chunk: _Chunk) -> Infobox:
+    rows = chunk.lines[1:]
+    if not rows:
+        raise WikitextError("the infobox has no rows; put '- Key: Value' lines under it", chunk.start)
+    infobox = Infobox()
+    seen: dict[str, int] = {}
+    for index, line in enumerate(rows):
+        number = chunk.start + 1 + index
+        match = _ROW_RE.match(line)
+        if not match:
+            raise WikitextError("infobox row must look like '- Key: Value'", number)
+        key, value = match.group(1).strip(), match.group(2)
+        known = _KNOWN.get(key.casefold())
+        if known is None:
+            infobox.extras.append(ExtraRow(key, value, index))
+            continue
+        if known in seen:
+            raise WikitextError(
+                f"infobox key {known!r} appears twice (first on line {seen[known]})", number
+            )
+        seen[known] = number
+        try:
+            _set_known(infobox, known, value)
+        except InfoboxValueError as exc:
+            raise WikitextError(str(exc), number) from None
+    return infobox
+
+
+def _set_known(infobox: Infobox, key: str, value: str) -> None:
+    if key == GROUP:
+        infobox.group = value
+    elif key == POPULATION:
+        infobox.population = parse_population(value)
+    elif key == POPPLACE:
+        infobox.places = split_places(value)
+    elif key == LANGS:
+        infobox.languages = split_list(value)
+    elif key == RELS:
+        infobox.religions = split_list(value)
+
+
+def _parse_see_also(body: list[_Chunk]) -> list[str]:
+    titles: list[str] = []
+    for chunk in body:
+        if not is_bullet_list(chunk.lines):
+            bad = next(i for i, line in enumerate(chunk.lines) if not line.startswith("- "))
+            raise WikitextError(
+                "'See also' may only list articles, one '- Title' per line", chunk.start + bad
+            )
+        titles.extend(line[2:].strip() for line in chunk.lines)
+    return titles
+
+
+def _join(chunks: list[_Chunk]) -> str:
+    return "\n\n".join("\n".join(chunk.lines) for chunk in chunks)
