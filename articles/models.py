@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -26,9 +27,10 @@ def validate_body(value: str) -> None:
 
 
 def validate_title(value: str) -> None:
+    """For titles and headings: exported, they sit between '=' marks."""
     validate_line(value)
     if value != value.strip() or value.startswith("=") or value.endswith("="):
-        raise ValidationError("A title may not start or end with '=' or spaces.")
+        raise ValidationError("May not start or end with '=' or spaces.")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -39,7 +41,7 @@ class ArticleQuerySet(models.QuerySet):
         """Everything an article's wiki-text holds, in a fixed number of queries."""
         return self.prefetch_related(
             "sections",
-            "see_also",
+            Prefetch("see_also", SeeAlso.objects.select_related("target")),
             "extra_rows",
             Prefetch("place_rows", PopulationPlace.objects.select_related("place")),
             Prefetch("language_rows", ArticleLanguage.objects.select_related("language")),
@@ -49,7 +51,6 @@ class ArticleQuerySet(models.QuerySet):
     def for_page(self) -> "ArticleQuerySet":
         """The document plus what the public page shows around it."""
         return self.with_document().prefetch_related(
-            Prefetch("see_also", SeeAlso.objects.select_related("target")),
             Prefetch("people", Person.objects.order_by("name")),
             Prefetch("mentioned_places", Place.objects.order_by("name")),
             "tags",
@@ -80,7 +81,10 @@ class Article(models.Model):
         "group", max_length=MAX_NAME_LENGTH, blank=True, validators=[validate_line]
     )
     population = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="Head count; leave empty when it is not a number."
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(wikitext.document.MAX_POPULATION)],
+        help_text="Head count; leave empty when it is not a number.",
     )
     population_note = models.CharField(
         max_length=MAX_NAME_LENGTH,
@@ -239,7 +243,7 @@ class Section(Ordered):
         SUBSECTION = 3, "Subsection (===)"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
-    heading = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_line])
+    heading = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_title])
     level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.SECTION)
     body = models.TextField(blank=True, validators=[validate_body])
 

@@ -11,3 +11,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+
+# Tests never collect static files; whitenoise finds them in the app folders.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
