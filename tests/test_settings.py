@@ -47,3 +47,13 @@ def test_debug_defaults_to_a_local_sqlite_database():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"True django.db.backends.sqlite3 {ROOT / 'db.sqlite3'}"
+
+
+def test_manage_py_reports_a_missing_key_without_a_traceback():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        capture_output=True, text=True, cwd=ROOT, env={"PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("Configuration error: DJANGO_SECRET_KEY is not set.")
+    assert "Traceback" not in result.stderr
