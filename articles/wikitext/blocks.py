@@ -57,8 +57,12 @@ def normalize_text(text: str) -> str:
     return "\n\n".join("\n".join(block) for block in blocks if block)
 
 
+def is_bullet_line(line: str) -> bool:
+    return bool(_BULLET_RE.match(line))
+
+
 def is_bullet_list(lines: list[str]) -> bool:
-    return bool(lines) and all(_BULLET_RE.match(line) for line in lines)
+    return bool(lines) and all(map(is_bullet_line, lines))
 
 
 def to_block(lines: list[str]) -> Block:
@@ -88,6 +92,6 @@ def check_block_text(text: str, *, lead: bool = False) -> None:
 def check_line(value: str) -> None:
     """Raise unless value fits on one line of a document (title, infobox
     value, See also title)."""
-    check_characters(value)
     if "\n" in value or "\r" in value:
         raise WikitextError("must be a single line", 1)
+    check_characters(value)

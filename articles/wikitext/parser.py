@@ -9,17 +9,19 @@ spaces, extra blank lines) are accepted and written back canonically.
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 
 from .blocks import (
     INFOBOX_LINE,
     check_characters,
-    is_bullet_list,
+    is_bullet_line,
     normalize_newlines,
 )
 from .document import (
     GROUP,
     KNOWN_KEYS,
+    MAX_LINE_LENGTH,
     LANGS,
     POPPLACE,
     POPULATION,
@@ -33,8 +35,6 @@ from .document import (
 from .errors import WikitextError
 from .values import InfoboxValueError, parse_population, split_list, split_places
 
-_TITLE_RE = re.compile(r"^=(?!=)\s*(.*?)\s*(?<!=)=$")
-_HEADING_RE = re.compile(r"^(=+)(.*?)(=*)$")
 _ROW_RE = re.compile(r"^- ([^:]*[^:\s]):\s*(\S.*)$")
 _KNOWN = {key.casefold(): key for key in KNOWN_KEYS}
 
@@ -67,22 +67,22 @@ def parse(text: str) -> ArticleDoc:
     first = next((i for i, line in enumerate(lines) if line), None)
     if first is None:
         raise WikitextError("the file is empty; it must start with a title like '= Title ='", 1)
-    doc = ArticleDoc(title=_parse_title(lines[first], first + 1))
-    chunks = _chunk(lines, first + 1)
+    doc = ArticleDoc(title=_check_length(_parse_title(lines[first], first + 1), "title", first + 1))
+    chunks = deque(_chunk(lines, first + 1))
 
     if chunks and chunks[0].level == 0 and chunks[0].lines[0] == INFOBOX_LINE:
-        doc.infobox = _parse_infobox(chunks.pop(0))
+        doc.infobox = _parse_infobox(chunks.popleft())
     lead: list[_Chunk] = []
     while chunks and chunks[0].level == 0:
-        lead.append(chunks.pop(0))
+        lead.append(chunks.popleft())
     doc.lead = _join(lead)
 
     see_also_line = 0
     while chunks:
-        heading = chunks.pop(0)
+        heading = chunks.popleft()
         body: list[_Chunk] = []
         while chunks and chunks[0].level == 0:
-            body.append(chunks.pop(0))
+            body.append(chunks.popleft())
         if heading.level == 2 and heading.heading.casefold() == SEE_ALSO.casefold():
             if see_also_line:
                 raise WikitextError(
@@ -97,10 +97,19 @@ def parse(text: str) -> ArticleDoc:
 
 
 def _parse_title(line: str, number: int) -> str:
-    match = _TITLE_RE.match(line)
-    if not match or not match.group(1):
+    # String operations, not a regular expression: a pattern like
+    # r"^=\s*(.*?)\s*=$" backtracks for minutes on a long run of spaces.
+    inner = line[1:-1]
+    if (
+        len(line) < 3
+        or not line.startswith("=")
+        or not line.endswith("=")
+        or inner.startswith("=")
+        or inner.endswith("=")
+        or not inner.strip()
+    ):
         raise WikitextError("the first line must be the title, like '= Title ='", number)
-    return match.group(1)
+    return inner.strip()
 
 
 def _chunk(lines: list[str], start: int) -> list[_Chunk]:
@@ -122,9 +131,9 @@ def _chunk(lines: list[str], start: int) -> list[_Chunk]:
 
 
 def _parse_heading(line: str, number: int) -> tuple[int, str]:
-    match = _HEADING_RE.match(line)
-    assert match  # any line starting with "=" matches
-    opening, text, closing = len(match.group(1)), match.group(2).strip(), len(match.group(3))
+    rest = line.lstrip("=")
+    inner = rest.rstrip("=")
+    opening, text, closing = len(line) - len(rest), inner.strip(), len(rest) - len(inner)
     if not text:
         raise WikitextError("heading has no text", number)
     if not closing:
@@ -137,7 +146,7 @@ def _parse_heading(line: str, number: int) -> tuple[int, str]:
         raise WikitextError("only the first line may be a '= Title =' line", number)
     if opening > 3:
         raise WikitextError("only '==Heading==' and '===Subheading===' are supported", number)
-    return opening, text
+    return opening, _check_length(text, "heading", number)
 
 
 def _parse_infobox(chunk: _Chunk) -> Infobox:
@@ -151,7 +160,8 @@ def _parse_infobox(chunk: _Chunk) -> Infobox:
         match = _ROW_RE.match(line)
         if not match:
             raise WikitextError("infobox row must look like '- Key: Value'", number)
-        key, value = match.group(1).strip(), match.group(2)
+        key = _check_length(match.group(1).strip(), "infobox key", number)
+        value = _check_length(match.group(2), "infobox value", number)
         known = _KNOWN.get(key.casefold())
         if known is None:
             infobox.extras.append(ExtraRow(key, value, index))
@@ -184,13 +194,28 @@ def _set_known(infobox: Infobox, key: str, value: str) -> None:
 def _parse_see_also(body: list[_Chunk]) -> list[str]:
     titles: list[str] = []
     for chunk in body:
-        if not is_bullet_list(chunk.lines):
-            bad = next(i for i, line in enumerate(chunk.lines) if not line.startswith("- "))
-            raise WikitextError(
-                "'See also' may only list articles, one '- Title' per line", chunk.start + bad
-            )
-        titles.extend(line[2:].strip() for line in chunk.lines)
+        for offset, line in enumerate(chunk.lines):
+            if not is_bullet_line(line):
+                raise WikitextError(
+                    "'See also' may only list articles, one '- Title' per line",
+                    chunk.start + offset,
+                )
+            title = _check_length(line[2:], "title", chunk.start + offset)
+            if title.startswith("=") or title.endswith("="):
+                raise WikitextError(
+                    "a title may not start or end with '='", chunk.start + offset
+                )
+            titles.append(title)
     return titles
+
+
+def _check_length(value: str, what: str, number: int) -> str:
+    if len(value) > MAX_LINE_LENGTH:
+        raise WikitextError(
+            f"the {what} is {len(value)} characters long; at most {MAX_LINE_LENGTH} are allowed",
+            number,
+        )
+    return value
 
 
 def _join(chunks: list[_Chunk]) -> str:

@@ -10,7 +10,8 @@ import re
 
 from .document import MAX_POPULATION, Population
 
-_POPULATION_RE = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?: \((.+)\))?$")
+# ASCII digits only: other scripts' digits are kept verbatim as a note.
+_POPULATION_RE = re.compile(r"^([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?: \((.+)\))?$")
 
 
 class InfoboxValueError(ValueError):
@@ -25,10 +26,11 @@ def parse_population(value: str) -> Population:
     match = _POPULATION_RE.match(value)
     if not match:
         return Population(count=None, note=value)
-    count = int(match.group(1).replace(",", ""))
-    if count > MAX_POPULATION:
+    digits = match.group(1).replace(",", "").lstrip("0") or "0"
+    # Check the length first: int() refuses strings of over 4,300 digits.
+    if len(digits) > len(str(MAX_POPULATION)) or int(digits) > MAX_POPULATION:
         raise InfoboxValueError(f"population {match.group(1)} is larger than {MAX_POPULATION:,}")
-    return Population(count=count, note=match.group(2) or "")
+    return Population(count=int(digits), note=match.group(2) or "")
 
 
 def split_list(value: str) -> list[str]:
@@ -36,7 +38,7 @@ def split_list(value: str) -> list[str]:
     items = [item.strip() for item in value.split(",")]
     if not all(items):
         raise InfoboxValueError(f"empty item in the list {value!r}")
-    return items
+    return _unique(items)
 
 
 def join_list(items: list[str]) -> str:
@@ -62,6 +64,15 @@ def split_places(value: str) -> list[str]:
         items.append(last)
     if not all(items):
         raise InfoboxValueError(f"empty place in {value!r}")
+    return _unique(items)
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for item in items:
+        if item.casefold() in seen:
+            raise InfoboxValueError(f"{item!r} is listed twice")
+        seen.add(item.casefold())
     return items
 
 
