@@ -11,7 +11,8 @@ from .models import (
     SeeAlso,
     Section,
 )
-from .services import see_also_link
+from .models import PersonMention, PlaceMention, PopulationFigure
+from .services import article_delete, article_refresh
 
 
 class OrderedInline(admin.TabularInline):
@@ -60,32 +61,64 @@ class SeeAlsoInline(OrderedInline):
         return "exists" if obj.target_id else "not written yet"
 
 
+class PersonMentionInline(admin.TabularInline):
+    model = PersonMention
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["person", "state"]
+    ordering = ["person__name"]
+
+
+class PlaceMentionInline(PersonMentionInline):
+    model = PlaceMention
+    autocomplete_fields = ["place"]
+    fields = ["place", "state"]
+    ordering = ["place__name"]
+
+
+class PopulationFigureInline(admin.TabularInline):
+    model = PopulationFigure
+    extra = 0
+    fields = ["year", "period", "count", "note"]
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "group_name", "population", "updated"]
     list_filter = ["status", "languages", "religions", "tags", "updated"]
     search_fields = ["title", "lead", "group_name", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["people", "mentioned_places"]
+    autocomplete_fields = ["origin_country", "host_country"]
     date_hierarchy = "updated"
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "tags", "lead"]}),
         ("Infobox", {"fields": ["group_name", ("population", "population_note")]}),
-        ("Mentions", {"fields": ["people", "mentioned_places"]}),
+        ("Community", {"fields": ["origin_group", ("origin_country", "host_country")]}),
     ]
     inlines = [
         PopulationPlaceInline,
         LanguageInline,
         ReligionInline,
         InfoboxRowInline,
+        PopulationFigureInline,
         SectionInline,
         SeeAlsoInline,
+        PersonMentionInline,
+        PlaceMentionInline,
     ]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        see_also_link(article=form.instance)
+        former = (form.initial["title"], form.initial["slug"]) if change else None
+        article_refresh(article=form.instance, former=former)
+
+    def delete_model(self, request, obj):
+        article_delete(article=obj)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            article_delete(article=article)
 
 
 @admin.register(Language, Religion)

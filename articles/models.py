@@ -37,6 +37,10 @@ class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
         return self.filter(status=Article.Status.PUBLISHED)
 
+    def listing(self) -> "ArticleQuerySet":
+        """Just what lists of articles show."""
+        return self.only("title", "slug", "group_name", "population", "population_note")
+
     def with_document(self) -> "ArticleQuerySet":
         """Everything an article's wiki-text holds, in a fixed number of queries."""
         return self.prefetch_related(
@@ -49,12 +53,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_page(self) -> "ArticleQuerySet":
-        """The document plus what the public page shows around it."""
-        return self.with_document().prefetch_related(
-            Prefetch("people", Person.objects.order_by("name")),
-            Prefetch("mentioned_places", Place.objects.order_by("name")),
-            "tags",
-        )
+        """The article for its public page; selectors.article_page reads the rest."""
+        return self.select_related("origin_country", "host_country")
 
 
 class Article(models.Model):
@@ -103,16 +103,30 @@ class Article(models.Model):
         "Religion", through="ArticleReligion", related_name="articles", blank=True
     )
 
-    # Who and where the article mentions.
-    people = models.ManyToManyField(Person, related_name="articles", blank=True)
-    mentioned_places = models.ManyToManyField(
-        Place, related_name="mentioning_articles", blank=True, verbose_name="places mentioned"
+    # The community: "Russians in Afghanistan" is the origin group
+    # "Russians" (from Russia) living in the host country Afghanistan.
+    origin_group = models.CharField(
+        max_length=MAX_NAME_LENGTH, blank=True, validators=[validate_line],
+        help_text="The group, as in the title \"Russians in Afghanistan\": Russians.",
     )
+    origin_country = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="emigrant_articles",
+        help_text="Where the group comes from (Russia).",
+    )
+    host_country = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="host_articles",
+        help_text="Where the community lives (Afghanistan).",
+    )
+
+    # Derived when the article is saved (services.article_refresh), never typed.
+    lead_html = models.TextField(blank=True, editable=False)
+    search_document = models.TextField(blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
+        indexes = [models.Index(fields=["status", "-updated"], name="article_status_updated")]
 
     def __str__(self) -> str:
         return self.title
@@ -127,6 +141,13 @@ class Article(models.Model):
             raise ValidationError(
                 {"population": "The note starts with a number: enter it as the population."}
             )
+
+    def mentioned_people(self) -> models.QuerySet:
+        """People shown as mentioned: found in the text or added by hand."""
+        return Person.objects.filter(mentions__article=self, mentions__state__in=Mention.SHOWN)
+
+    def mentioned_places(self) -> models.QuerySet:
+        return Place.objects.filter(mentions__article=self, mentions__state__in=Mention.SHOWN)
 
     @property
     def population_figure(self) -> wikitext.Population | None:
@@ -245,7 +266,11 @@ class Section(Ordered):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     heading = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_title])
     level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.SECTION)
-    body = models.TextField(blank=True, validators=[validate_body])
+    body = models.TextField(
+        blank=True, validators=[validate_body],
+        help_text="Markdown. Link to articles with [[Title]] or [[Title|label]].",
+    )
+    body_html = models.TextField(blank=True, editable=False)
 
     class Meta(Ordered.Meta):
         pass
@@ -279,3 +304,114 @@ class SeeAlso(Ordered):
 
     def __str__(self) -> str:
         return self.target_title
+
+
+class Mention(models.Model):
+    """Whether an article mentions a person or place: found in its text, or
+    decided by hand. A hand decision is never overridden by detection."""
+
+    class State(models.TextChoices):
+        FOUND = "found", "Found in the text"
+        ADDED = "added", "Added by hand"
+        REMOVED = "removed", "Removed by hand"
+
+    SHOWN = (State.FOUND, State.ADDED)
+
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ADDED)
+
+    class Meta:
+        abstract = True
+
+
+class PersonMention(Mention):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="person_mentions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
+
+    class Meta:
+        verbose_name = "person mentioned"
+        verbose_name_plural = "people mentioned"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person"], name="unique_person_mention")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class PlaceMention(Mention):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="place_mentions")
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="mentions")
+
+    class Meta:
+        verbose_name = "place mentioned"
+        verbose_name_plural = "places mentioned"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "place"], name="unique_place_mention")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.place)
+
+
+class WikiLink(models.Model):
+    """A [[Title]] link in an article's text, kept so that the text is rendered
+    again when an article with that title appears, is renamed or goes."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="wikilinks")
+    target_title = models.CharField(max_length=MAX_NAME_LENGTH, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "target_title"], name="unique_wikilink")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} -> {self.target_title}"
+
+
+class FormerName(models.Model):
+    """A title and slug an article had before it was renamed: old URLs
+    redirect, and links and See also rows by the old title still find it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_names")
+    title = models.CharField(max_length=MAX_NAME_LENGTH, db_index=True)
+    slug = models.SlugField(max_length=MAX_NAME_LENGTH, allow_unicode=True, db_index=True)
+    renamed = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-renamed", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PopulationFigure(models.Model):
+    """A dated head count for the population history chart."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="population_figures"
+    )
+    year = models.PositiveSmallIntegerField(
+        help_text="The year, or the first year of a period; places the figure on the chart."
+    )
+    period = models.CharField(
+        max_length=50, blank=True, validators=[validate_line],
+        help_text="How to show the date when it is not one year: \"1960s–1970s\".",
+    )
+    count = models.PositiveBigIntegerField(
+        validators=[MaxValueValidator(wikitext.document.MAX_POPULATION)]
+    )
+    note = models.CharField(
+        max_length=MAX_NAME_LENGTH, blank=True, validators=[validate_line],
+        help_text="\"est.\", \"roughly\", a source...",
+    )
+
+    class Meta:
+        ordering = ["year", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.count:,}"
+
+    @property
+    def label(self) -> str:
+        return self.period or str(self.year)

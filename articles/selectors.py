@@ -1,71 +1,298 @@
-"""Read-side helpers: what the public pages show, from prefetched data."""
+"""Read side: what the public pages show, each page in a fixed number of
+queries whatever the size of the article."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.db.models import CharField, F, Q, Value
+from django.urls import reverse
 from django.utils.text import slugify
 
+from people.models import Place
+
 from . import wikitext
-from .models import Article, Section
+from .models import (
+    Article,
+    ArticleLanguage,
+    ArticleReligion,
+    Mention,
+    PersonMention,
+    PlaceMention,
+    PopulationFigure,
+    PopulationPlace,
+    SeeAlso,
+    Section,
+)
+from .services import community_from_title
+
+TOC_MIN_SECTIONS = 3
 
 
 @dataclass(frozen=True)
-class InfoboxLink:
+class Link:
     text: str
-    url: str = ""
+    url: str = ""  # empty: no page (yet)
 
 
 @dataclass(frozen=True)
 class InfoboxLine:
     label: str
-    values: tuple[InfoboxLink, ...]
+    values: tuple[Link, ...]
 
 
 @dataclass(frozen=True)
 class PageSection:
     section: Section
     anchor: str
-    blocks: list[wikitext.Block]
 
 
-def infobox_lines(article: Article) -> list[InfoboxLine]:
-    """The infobox as labelled lines in document order. Expects an article
-    fetched with ``Article.objects.with_document()``."""
+@dataclass(frozen=True)
+class RelatedGroup:
+    label: str
+    links: list[Link]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: str
+    x: float
+    y: float
+    height: float
+    text_x: float
+
+
+@dataclass(frozen=True)
+class PopulationChart:
+    width: int
+    height: int
+    baseline: float
+    bar_width: float
+    bars: list[Bar]
+    summary: str
+
+
+@dataclass
+class ArticlePage:
+    article: Article
+    infobox: list[InfoboxLine]
+    sections: list[PageSection]
+    see_also: list[SeeAlso]
+    people: list[Link] = field(default_factory=list)
+    places: list[Link] = field(default_factory=list)
+    tags: list = field(default_factory=list)
+    chart: PopulationChart | None = None
+    related: list[RelatedGroup] = field(default_factory=list)
+
+    @property
+    def show_toc(self) -> bool:
+        return len(self.sections) >= TOC_MIN_SECTIONS
+
+
+def article_page(*, article: Article) -> ArticlePage:
+    """Everything the article page shows; ``article`` comes from
+    ``Article.objects.for_page()``. Nine queries in all, with the article's."""
+    sections = list(article.sections.all())
+    figures = list(article.population_figures.all())
+    people, places = _mentions(article)
+    return ArticlePage(
+        article=article,
+        infobox=infobox_lines(article, figures),
+        sections=anchored_sections(sections),
+        see_also=list(article.see_also.select_related("target")),
+        people=people,
+        places=places,
+        tags=sorted(article.tags.all(), key=lambda tag: tag.name.casefold()),
+        chart=population_chart(figures),
+        related=related_articles(article),
+    )
+
+
+def infobox_lines(article: Article, figures: list[PopulationFigure]) -> list[InfoboxLine]:
+    """The infobox as labelled lines, in the order of the wiki-text."""
+    lists: dict[str, list[Link]] = {"place": [], "language": [], "religion": []}
+    for kind, name, slug, _position in _infobox_lists(article):
+        lists[kind].append(Link(name, _term_url(kind, slug)))
     typed: list[InfoboxLine] = []
     if article.group_name:
-        typed.append(InfoboxLine("Group", (InfoboxLink(article.group_name),)))
-    if article.population_figure is not None:
-        typed.append(InfoboxLine("Population", (InfoboxLink(str(article.population_figure)),)))
-    places = tuple(
-        InfoboxLink(row.place.name, row.place.get_absolute_url())
-        for row in article.place_rows.all()
-    )
-    if places:
-        typed.append(InfoboxLine("Regions with significant populations", places))
-    languages = tuple(InfoboxLink(row.language.name) for row in article.language_rows.all())
-    if languages:
-        typed.append(InfoboxLine("Languages", languages))
-    religions = tuple(InfoboxLink(row.religion.name) for row in article.religion_rows.all())
-    if religions:
-        typed.append(InfoboxLine("Religions", religions))
+        typed.append(InfoboxLine("Group", (Link(article.group_name),)))
+    population = article.population_figure
+    if population is None and figures:
+        latest = figures[-1]
+        note = f"{latest.label}{', ' + latest.note if latest.note else ''}"
+        population = wikitext.Population(latest.count, note)
+    if population is not None:
+        typed.append(InfoboxLine("Population", (Link(str(population)),)))
+    for kind, label in (
+        ("place", "Regions with significant populations"),
+        ("language", "Languages"),
+        ("religion", "Religions"),
+    ):
+        if lists[kind]:
+            typed.append(InfoboxLine(label, tuple(lists[kind])))
     extras = [
-        (row.position, InfoboxLine(row.key, (InfoboxLink(row.value),)))
+        (row.position, InfoboxLine(row.key, (Link(row.value),)))
         for row in article.extra_rows.all()
     ]
     return wikitext.merge_rows(typed, extras)
 
 
-def page_sections(article: Article) -> list[PageSection]:
-    """Sections with unique heading anchors and their blocks split out."""
+def _term_url(kind: str, slug: str) -> str:
+    return reverse(f"{kind}-detail", kwargs={"slug": slug})
+
+
+def _infobox_lists(article: Article):
+    """Places, languages and religions of the infobox in one query."""
+    text = CharField()
+    places = (
+        PopulationPlace.objects.filter(article=article)
+        .annotate(kind=Value("place", text), name=F("place__name"), slug=F("place__slug"))
+        .values_list("kind", "name", "slug", "position")
+        .order_by()
+    )
+    languages = (
+        ArticleLanguage.objects.filter(article=article)
+        .annotate(kind=Value("language", text), name=F("language__name"), slug=F("language__slug"))
+        .values_list("kind", "name", "slug", "position")
+        .order_by()
+    )
+    religions = (
+        ArticleReligion.objects.filter(article=article)
+        .annotate(kind=Value("religion", text), name=F("religion__name"), slug=F("religion__slug"))
+        .values_list("kind", "name", "slug", "position")
+        .order_by()
+    )
+    return places.union(languages, religions, all=True).order_by("kind", "position")
+
+
+def _mentions(article: Article) -> tuple[list[Link], list[Link]]:
+    """(people, places) shown as mentioned, in one query."""
+    text = CharField()
+    people = (
+        PersonMention.objects.filter(article=article, state__in=Mention.SHOWN)
+        .annotate(kind=Value("person", text), name=F("person__name"), slug=F("person__slug"))
+        .values_list("kind", "name", "slug")
+        .order_by()
+    )
+    places = (
+        PlaceMention.objects.filter(article=article, state__in=Mention.SHOWN)
+        .annotate(kind=Value("place", text), name=F("place__name"), slug=F("place__slug"))
+        .values_list("kind", "name", "slug")
+        .order_by()
+    )
+    found: dict[str, list[Link]] = {"person": [], "place": []}
+    for kind, name, slug in people.union(places, all=True).order_by("kind", "name"):
+        found[kind].append(Link(name, reverse(f"{kind}-detail", kwargs={"slug": slug})))
+    return found["person"], found["place"]
+
+
+def anchored_sections(sections: list[Section]) -> list[PageSection]:
     used: set[str] = set()
     result = []
-    for section in article.sections.all():
+    for section in sections:
         base = slugify(section.heading, allow_unicode=True) or "section"
         anchor, n = base, 1
-        while anchor in used:
+        while anchor in used or anchor in {"see-also", "infobox", "mentions", "related", "contents"}:
             n += 1
             anchor = f"{base}-{n}"
         used.add(anchor)
-        result.append(PageSection(section, anchor, wikitext.split_blocks(section.body)))
+        result.append(PageSection(section, anchor))
     return result
+
+
+def population_chart(figures: list[PopulationFigure]) -> PopulationChart | None:
+    """A bar chart of dated head counts, drawn on the server as SVG."""
+    if len(figures) < 2:
+        return None
+    width, height, top, bottom = 300, 160, 22, 28
+    slot = width / len(figures)
+    bar_width = min(48.0, slot * 0.6)
+    tallest = max(figure.count for figure in figures) or 1
+    baseline = height - bottom
+    bars = []
+    for i, figure in enumerate(figures):
+        bar_height = max(1.0, (baseline - top) * figure.count / tallest)
+        centre = slot * i + slot / 2
+        bars.append(
+            Bar(
+                label=figure.label,
+                value=f"{figure.count:,}",
+                x=round(centre - bar_width / 2, 1),
+                y=round(baseline - bar_height, 1),
+                height=round(bar_height, 1),
+                text_x=round(centre, 1),
+            )
+        )
+    summary = "; ".join(
+        f"{f.label}: {f.count:,}{' (' + f.note + ')' if f.note else ''}" for f in figures
+    )
+    return PopulationChart(width, height, baseline, round(bar_width, 1), bars, summary)
+
+
+def related_articles(article: Article) -> list[RelatedGroup]:
+    """Communities related by data alone: the same group in other countries,
+    other groups in the same country, and the reverse community. Titles come
+    from published articles and from See also rows naming missing ones."""
+    group = article.origin_group
+    host: Place | None = article.host_country
+    origin: Place | None = article.origin_country
+    if not group and host is None:
+        return []
+    reverse_title = f"{host.demonym} in {origin.name}" if host and host.demonym and origin else ""
+    wanted = Q()
+    missing = Q()
+    if group:
+        wanted |= Q(origin_group=group)
+        missing |= Q(target_title__startswith=f"{group} in ")
+    if host is not None:
+        wanted |= Q(host_country=host)
+        missing |= Q(target_title__endswith=f" in {host.name}")
+    if reverse_title:
+        wanted |= Q(title=reverse_title)
+        missing |= Q(target_title=reverse_title)
+    text = CharField()
+    existing = (
+        Article.objects.published()
+        .filter(wanted)
+        .exclude(pk=article.pk)
+        .annotate(group=F("origin_group"), host=F("host_country__name"))
+        .values_list("title", "slug", "group", "host")
+        .order_by()
+    )
+    unwritten = (
+        SeeAlso.objects.filter(missing, target__isnull=True)
+        .exclude(target_title=article.title)
+        .annotate(slug=Value("", text), group=Value("", text), host=Value("", text))
+        .values_list("target_title", "slug", "group", "host")
+        .order_by()
+        .distinct()
+    )
+    found: dict[str, tuple[str, str, str]] = {}
+    for title, slug, row_group, row_host in existing.union(unwritten).order_by("title")[:200]:
+        if not slug:
+            parsed = community_from_title(title)
+            if parsed is None or title in found:
+                continue
+            row_group, row_host = parsed
+        url = reverse("article-detail", kwargs={"slug": slug}) if slug else ""
+        if title not in found or url:
+            found[title] = (url, row_group or "", row_host or "")
+    if reverse_title and reverse_title not in found:
+        found[reverse_title] = ("", host.demonym, origin.name)
+
+    here = host.name if host else ""
+    groups = [
+        RelatedGroup(f"{group} in other countries", [
+            Link(title, url) for title, (url, g, h) in found.items()
+            if group and g == group and h != here and title != reverse_title
+        ]),
+        RelatedGroup(f"Other communities in {here}", [
+            Link(title, url) for title, (url, g, h) in found.items()
+            if here and h == here and g != group and title != reverse_title
+        ]),
+        RelatedGroup("The reverse community", [
+            Link(title, url) for title, (url, _g, _h) in found.items() if title == reverse_title
+        ]),
+    ]
+    return [g for g in groups if g.links]

@@ -1,33 +1,80 @@
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
+from taggit.models import Tag
 
-from articles import wikitext
+from .models import Article, FormerName, Language, Religion
+from .selectors import article_page
 
-from .models import Article
-from .selectors import infobox_lines, page_sections
+PAGE_SIZE = 50
+LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
 
 
 class ArticleListView(ListView):
+    """The home page: every published article, A to Z."""
+
     template_name = "articles/article_list.html"
     context_object_name = "articles"
-    paginate_by = 50
+    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        return Article.objects.published().order_by("title").only(
-            "title", "slug", "group_name", "population", "population_note"
-        )
+        return Article.objects.published().listing().order_by("title")
 
 
 def article_detail(request, slug: str):
-    article = get_object_or_404(Article.objects.published().for_page(), slug=slug)
+    article = Article.objects.published().for_page().filter(slug=slug).first()
+    if article is None:
+        former = (
+            FormerName.objects.filter(slug=slug, article__status=Article.Status.PUBLISHED)
+            .select_related("article")
+            .first()
+        )
+        if former is None:
+            raise Http404("No article at this address.")
+        return redirect(former.article, permanent=True)
+    return render(request, "articles/article_detail.html", {"page": article_page(article=article)})
+
+
+def article_index(request):
+    """A–Z index of articles, one letter at a time, paginated."""
+    letter = request.GET.get("letter", "").upper()
+    articles = Article.objects.published().listing().order_by("title")
+    if letter == "#":
+        articles = articles.exclude(title__iregex=r"^[a-z]")
+    elif letter in LETTERS:
+        articles = articles.filter(title__istartswith=letter)
+    else:
+        letter = ""
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "infobox": infobox_lines(article),
-            "lead": wikitext.split_blocks(article.lead),
-            "sections": page_sections(article),
-            "see_also": article.see_also.all(),
-        },
+        "articles/article_index.html",
+        {"page_obj": page, "letters": LETTERS, "letter": letter},
     )
+
+
+def _term_page(request, *, template: str, term, articles, heading: str):
+    page = Paginator(articles.order_by("title"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, template, {"term": term, "page_obj": page, "heading": heading})
+
+
+def tag_detail(request, slug: str):
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = Article.objects.published().listing().filter(tags=tag)
+    return _term_page(request, template="articles/term_detail.html", term=tag, articles=articles,
+                      heading=f"Articles tagged “{tag.name}”")
+
+
+def language_detail(request, slug: str):
+    language = get_object_or_404(Language, slug=slug)
+    articles = Article.objects.published().listing().filter(languages=language)
+    return _term_page(request, template="articles/term_detail.html", term=language,
+                      articles=articles, heading=f"Communities that speak {language.name}")
+
+
+def religion_detail(request, slug: str):
+    religion = get_object_or_404(Religion, slug=slug)
+    articles = Article.objects.published().listing().filter(religions=religion)
+    return _term_page(request, template="articles/term_detail.html", term=religion,
+                      articles=articles, heading=f"Communities that follow {religion.name}")

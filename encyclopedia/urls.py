@@ -1,6 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.contrib.sitemaps import views as sitemap_views
+from django.http import HttpResponse
+from django.urls import include, path, register_converter, reverse
+from django.views.decorators.http import require_safe
 
+from articles.api import article_json
+from articles.feeds import RecentArticlesFeed
+from articles.sitemaps import SITEMAPS
 from encyclopedia.converters import UnicodeSlugConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -9,8 +15,33 @@ admin.site.site_header = "Diaspora Encyclopedia"
 admin.site.site_title = "Diaspora Encyclopedia admin"
 admin.site.index_title = "Editing"
 
+
+
+@require_safe
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
 urlpatterns = [
+    path("robots.txt", robots_txt, name="robots"),
     path("admin/", admin.site.urls),
+    # For machines: the sitemap index and its sections, the Atom feed, JSON.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("feed/", RecentArticlesFeed(), name="article-feed"),
+    path("api/articles/<uslug:slug>/", article_json, name="article-json"),
     path("", include("articles.urls")),
     path("", include("people.urls")),
 ]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from articles.services import person_refresh, place_refresh
+
 from .models import Alias, Person, Place
 
 
@@ -16,11 +18,19 @@ class PersonAdmin(admin.ModelAdmin):
     autocomplete_fields = ["places"]
     inlines = [AliasInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        person_refresh(person=form.instance)
+
 
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "parent"]
+    list_display = ["name", "kind", "parent", "demonym"]
     list_filter = ["kind"]
     search_fields = ["name", "parent__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        place_refresh(place=form.instance)

@@ -23,6 +23,10 @@ class Place(models.Model):
     name = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_line])
     slug = models.SlugField(max_length=MAX_NAME_LENGTH, unique=True, allow_unicode=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    demonym = models.CharField(
+        max_length=MAX_NAME_LENGTH, blank=True, validators=[validate_line],
+        help_text="Its people, plural, as article titles use it: Afghans, Russians.",
+    )
     parent = models.ForeignKey(
         "self",
         null=True,

@@ -1,34 +1,39 @@
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from articles.models import Article
+from articles.models import Article, Mention
 
 from .models import Person, Place
 
 
-def person_detail(request, slug: str):
-    person = get_object_or_404(
-        Person.objects.prefetch_related(
-            "aliases",
-            "places",
-            Prefetch("articles", Article.objects.published().order_by("title")),
-        ),
-        slug=slug,
+def _mentioning(**lookup):
+    return (
+        Article.objects.published()
+        .listing()
+        .filter(**lookup)
+        .order_by("title")
+        .distinct()
     )
-    return render(request, "people/person_detail.html", {"person": person})
+
+
+def person_detail(request, slug: str):
+    person = get_object_or_404(Person.objects.prefetch_related("aliases", "places"), slug=slug)
+    articles = _mentioning(person_mentions__person=person, person_mentions__state__in=Mention.SHOWN)
+    return render(request, "people/person_detail.html", {"person": person, "articles": articles})
 
 
 def place_detail(request, slug: str):
-    place = get_object_or_404(Place.objects.select_related("parent__parent"), slug=slug)
-    published = Article.objects.published().order_by("title")
+    place = get_object_or_404(Place.objects.select_related("parent__parent__parent"), slug=slug)
     return render(
         request,
         "people/place_detail.html",
         {
             "place": place,
             "children": place.children.order_by("name"),
-            "population_articles": published.filter(place_rows__place=place),
-            "mentioning_articles": published.filter(mentioned_places=place),
+            "population_articles": _mentioning(place_rows__place=place),
+            "host_articles": _mentioning(host_country=place),
+            "mentioning_articles": _mentioning(
+                place_mentions__place=place, place_mentions__state__in=Mention.SHOWN
+            ),
             "people": place.people.order_by("name"),
         },
     )

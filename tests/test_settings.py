@@ -57,3 +57,13 @@ def test_manage_py_reports_a_missing_key_without_a_traceback():
     assert result.returncode == 1
     assert result.stderr.startswith("Configuration error: DJANGO_SECRET_KEY is not set.")
     assert "Traceback" not in result.stderr
+
+
+def test_models_and_migrations_agree():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        capture_output=True, text=True, cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_DEBUG": "1"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout

@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.utils.html import escape
 from taggit.utils import edit_string_for_tags, parse_tags
 
+from people.models import Person, Place
+
 from articles.admin import ArticleAdmin
 from articles.models import Article, InfoboxRow, SeeAlso, Section
 from tests.admin_forms import add_inline_form, change_form_data, inline_forms
@@ -53,8 +55,16 @@ def article_state(pk: int) -> dict:
         "languages": list(article.language_rows.values_list("language__name", "position")),
         "religions": list(article.religion_rows.values_list("religion__name", "position")),
         "extra_rows": list(article.extra_rows.values_list("key", "value", "position")),
-        "people": sorted(article.people.values_list("name", flat=True)),
-        "mentioned_places": sorted(article.mentioned_places.values_list("name", flat=True)),
+        "people": sorted(article.mentioned_people().values_list("name", flat=True)),
+        "mentioned_places": sorted(article.mentioned_places().values_list("name", flat=True)),
+        "mention_rows": sorted(
+            [*article.person_mentions.values_list("person__name", "state"),
+             *article.place_mentions.values_list("place__name", "state")]
+        ),
+        "population_figures": list(
+            article.population_figures.values_list("year", "period", "count", "note")
+        ),
+        "community": (article.origin_group, article.origin_country_id, article.host_country_id),
         "tags": sorted(article.tags.names()),
     }
 
@@ -76,8 +86,8 @@ def page(client, url: str = ARTICLE_URL) -> str:
 
 
 def section_headings(html: str) -> list[str]:
-    return [unescape(h) for h in re.findall(r'<h[23] id="[^"]*">(.*?)</h[23]>', html)
-            if h != "See also" and h != "People and places in this article"]
+    """Headings of the article's own sections (they carry an anchor link)."""
+    return [unescape(h) for h in re.findall(r'<h[23] id="[^"]*">(.*?) <a class="anchor"', html)]
 
 
 def see_also_items(html: str) -> list[str]:
@@ -112,15 +122,16 @@ def test_change_form_data_holds_every_field_of_the_unchanged_seed_form(
     assert data["tags"] == edit_string_for_tags(seed_fixture.tags.all())
     assert data["tags"] == '"Russian diaspora", Afghanistan'
     assert sorted(parse_tags(data["tags"])) == ["Afghanistan", "Russian diaspora"]
-    # Autocomplete many-to-many fields: one primary key per selected option.
-    assert sorted(data["people"]) == sorted(str(pk) for pk in seed_fixture.people.values_list("pk", flat=True))
-    assert len(data["people"]) == 6
-    assert len(data["mentioned_places"]) == 10
+    # Autocomplete foreign keys: the selected option's primary key.
+    assert data["host_country"] == str(Place.objects.get(name="Afghanistan").pk)
+    assert data["origin_country"] == str(Place.objects.get(name="Russia").pk)
+    assert data["origin_group"] == "Russians"
 
     # Every inline: its management form and every row, hidden id and fk included.
     for prefix, total in [
         ("place_rows", 2), ("language_rows", 3), ("religion_rows", 2),
         ("extra_rows", 0), ("sections", 0), ("see_also", 4),
+        ("person_mentions", 6), ("place_mentions", 9), ("population_figures", 3),
     ]:
         assert data[f"{prefix}-TOTAL_FORMS"] == str(total), prefix
         assert data[f"{prefix}-INITIAL_FORMS"] == str(total), prefix
@@ -227,7 +238,7 @@ def test_editing_section_body_and_position_reorders_sections_on_the_page(
     html = page(client)
     assert section_headings(html) == ["Culture", "History"]
     assert "<p>Soviet advisers came in the 1950s.</p>" in html
-    assert "<li>engineers</li><li>interpreters</li>" in html
+    assert re.search(r"<li>engineers</li>\s*<li>interpreters</li>", html)
     assert "Soviet advisers came." not in html
 
 
@@ -415,22 +426,29 @@ def test_add_form_prepopulates_slug_from_title(editor_client):
     assert "prepopulate" in html  # the admin's prepopulate script is loaded
 
 
-def autocomplete(client, field_name: str, term: str) -> list[str]:
+def autocomplete(client, model_name: str, field_name: str, term: str) -> list[str]:
     response = client.get("/admin/autocomplete/", {
-        "app_label": "articles", "model_name": "article", "field_name": field_name, "term": term,
+        "app_label": "articles", "model_name": model_name, "field_name": field_name, "term": term,
     })
     assert response.status_code == 200
     return [result["text"] for result in response.json()["results"]]
 
 
 def test_people_autocomplete_finds_noor_mohammad(editor_client, seed_fixture):
-    assert autocomplete(editor_client, "people", "Noor") == ["Noor Mohammad"]
+    assert autocomplete(editor_client, "personmention", "person", "Noor") == ["Noor Mohammad"]
     # Aliases are searched too.
-    assert autocomplete(editor_client, "people", "Krasnoperov") == ["Noor Mohammad"]
+    assert autocomplete(editor_client, "personmention", "person", "Krasnoperov") == [
+        "Noor Mohammad"
+    ]
 
 
 def test_mentioned_places_autocomplete_finds_balkh_province(editor_client, seed_fixture):
-    assert autocomplete(editor_client, "mentioned_places", "Bal") == ["Balkh Province"]
+    assert autocomplete(editor_client, "placemention", "place", "Bal") == ["Balkh Province"]
+
+
+def test_country_autocomplete_finds_afghanistan(editor_client, seed_fixture):
+    # Places are also found by their parent's name; the country itself comes first.
+    assert autocomplete(editor_client, "article", "host_country", "Afgh")[0] == "Afghanistan"
 
 
 def test_view_on_site_link_leads_to_the_public_page(editor_client, seed_fixture):
@@ -513,3 +531,38 @@ def test_draft_added_through_admin_is_not_public(editor_client, client):
     assert response.status_code == 302
     assert Article.objects.get(slug="greeks-in-afghanistan").status == "draft"
     assert client.get("/wiki/greeks-in-afghanistan/").status_code == 404
+
+
+def test_editor_removes_a_found_mention_and_adds_one_by_hand(editor_client, client, seed_fixture):
+    from articles.models import PersonMention
+    from tests.factories import PersonFactory
+
+    stranger = PersonFactory(name="Jane Roe", slug="jane-roe")
+    response, data = open_form(editor_client, change_url(seed_fixture))
+    for index, row in enumerate(inline_forms(data, "person_mentions")):
+        if row["person"] == str(Person.objects.get(name="Nikolai Bistrov").pk):
+            data[f"person_mentions-{index}-state"] = "removed"
+    add_inline_form(response, data, "person_mentions", person=str(stranger.pk), state="added")
+
+    assert post_form(editor_client, change_url(seed_fixture), data).status_code == 302
+
+    states = dict(PersonMention.objects.filter(article=seed_fixture).values_list("person__name", "state"))
+    assert states["Nikolai Bistrov"] == "removed" and states["Jane Roe"] == "added"
+    html = client.get(ARTICLE_URL).content.decode()
+    assert '<a href="/people/jane-roe/">Jane Roe</a>' in html
+    assert '<a href="/people/nikolai-bistrov/">' not in html
+    # Saving again (detection runs on every save) keeps the hand choices.
+    response, data = open_form(editor_client, change_url(seed_fixture))
+    assert post_form(editor_client, change_url(seed_fixture), data).status_code == 302
+    assert dict(PersonMention.objects.filter(article=seed_fixture).values_list(
+        "person__name", "state"))["Nikolai Bistrov"] == "removed"
+
+
+def test_editing_population_history_in_the_admin_redraws_the_chart(editor_client, client, seed_fixture):
+    response, data = open_form(editor_client, change_url(seed_fixture))
+    add_inline_form(response, data, "population_figures", year="2021", count="1200", note="est.")
+
+    assert post_form(editor_client, change_url(seed_fixture), data).status_code == 302
+
+    html = client.get(ARTICLE_URL).content.decode()
+    assert "2009: 1,500 (est.); 2021: 1,200 (est.)</desc>" in html

@@ -160,3 +160,19 @@ def test_place_added_through_admin_gets_its_parent(editor_client):
 
     herat = Place.objects.get(slug="herat")
     assert (herat.name, herat.kind, herat.parent) == ("Herat", "city", afghanistan)
+
+
+def test_alias_added_in_the_admin_finds_the_articles_that_use_it(editor_client, client):
+    from articles.services import articles_import
+
+    articles_import(sources=[("t.txt", "= Tatars in Finland =\n\nOld Noormomad lives here.\n".encode())])
+    person = Person.objects.create(name="Noor Mohammad", slug="noor-mohammad")
+    url = person_change_url(person)
+    response = editor_client.get(url)
+    data = change_form_data(response)
+    add_inline_form(response, data, "aliases", name="Noormomad")
+
+    assert editor_client.post(url, data).status_code == 302
+
+    html = client.get("/people/noor-mohammad/").content.decode()
+    assert '<a href="/wiki/tatars-in-finland/">Tatars in Finland</a>' in html

@@ -1,0 +1,230 @@
+"""For machines: the article as JSON, its schema.org description, and the
+plain-text summaries that feeds and meta tags use.
+
+Everything here is read-only and built as Python data; escaping is left to
+the serialiser that writes it out (JsonResponse, the feed generator, the
+template engine or ``json_ld_script``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
+
+from .models import Article, FormerName, Mention, PersonMention, PlaceMention
+from .selectors import anchored_sections
+
+SITE_NAME = "Diaspora Encyclopedia"
+FEED_SUMMARY_WORDS = 60
+DESCRIPTION_WORDS = 30
+
+# Block-level closing tags (and <br>) become a space, so that paragraphs and
+# list items do not run together once the tags are stripped.
+_BLOCK_END = re.compile(
+    r"(</(?:p|li|ul|ol|blockquote|pre|h[1-6]|table|thead|tbody|tr|td|th)\s*>|<br\s*/?>|<hr\s*/?>)",
+    re.IGNORECASE,
+)
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(html_text: str, words: int | None = None) -> str:
+    """Rendered (sanitised) HTML as one line of plain text, unescaped, and
+    cut to ``words`` words with an ellipsis when longer. The result is
+    *not* HTML: whatever writes it out must escape it."""
+    text = strip_tags(_BLOCK_END.sub(r"\1 ", html_text or ""))
+    text = _SPACE.sub(" ", html.unescape(text)).strip()
+    if words is not None:
+        text = Truncator(text).words(words)
+    return text
+
+
+# --- schema.org JSON-LD ------------------------------------------------------
+
+# What django.utils.html.json_script escapes: nothing in the data can end the
+# <script> element or open a comment, and the JSON still parses to the same
+# strings.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld_script(data: dict[str, Any]) -> SafeString:
+    """``data`` in a ``<script type="application/ld+json">`` element, escaped
+    like ``json_script`` so that editors' text cannot break out of it."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    payload = payload.translate(_JSON_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')
+
+
+def article_json_ld(article: Article, *, url: str, tags=None, place_url=None) -> dict[str, Any]:
+    """The article as a schema.org ``Article``. ``tags`` are Tag objects or
+    names (the page already has them; otherwise they are read);
+    ``place_url`` makes a place's path absolute."""
+    if tags is None:
+        tags = sorted(article.tags.all(), key=lambda tag: tag.name.casefold())
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": article.title,
+        "name": article.title,
+        "url": url,
+        "mainEntityOfPage": url,
+        "dateCreated": article.created.isoformat(),
+        "dateModified": article.updated.isoformat(),
+        "inLanguage": "en",
+        "publisher": {"@type": "Organization", "name": SITE_NAME},
+    }
+    description = plain_text(article.lead_html, DESCRIPTION_WORDS)
+    if description:
+        data["description"] = description
+    group = article.group_name or article.origin_group
+    if group:
+        data["about"] = {"@type": "Thing", "name": group}
+    # host_country is select_related by Article.objects.for_page(); only
+    # read it when it is already loaded, never with an extra query.
+    if Article.host_country.is_cached(article):
+        host = article.host_country
+        if host is not None:
+            place = {"@type": "Place", "name": host.name}
+            path = host.get_absolute_url()
+            place["url"] = place_url(path) if place_url else path
+            data["contentLocation"] = place
+    keywords = [getattr(tag, "name", tag) for tag in tags]
+    if keywords:
+        data["keywords"] = keywords
+    return data
+
+
+# --- the JSON view -----------------------------------------------------------
+
+def article_queryset():
+    """A published article with all that its JSON holds, in eleven queries
+    whatever its size: the article, sections, See also (with targets),
+    extra rows, places, languages, religions, tags, people mentioned, places
+    mentioned and the population history."""
+    return (
+        Article.objects.published()
+        .with_document()
+        .prefetch_related(
+            "tags",
+            Prefetch(
+                "person_mentions",
+                PersonMention.objects.filter(state__in=Mention.SHOWN)
+                .select_related("person")
+                .order_by("person__name", "person__pk"),
+                to_attr="shown_people",
+            ),
+            Prefetch(
+                "place_mentions",
+                PlaceMention.objects.filter(state__in=Mention.SHOWN)
+                .select_related("place")
+                .order_by("place__name", "place__pk"),
+                to_attr="shown_places",
+            ),
+            "population_figures",
+        )
+    )
+
+
+def article_data(article: Article, request: HttpRequest) -> dict[str, Any]:
+    """The article as JSON-ready data; ``article`` comes from
+    ``article_queryset()``. URLs are absolute."""
+    absolute = request.build_absolute_uri
+
+    def link(name: str, path: str | None) -> dict[str, Any]:
+        return {"name": name, "url": absolute(path) if path else None}
+
+    population = article.population_figure
+    see_also = []
+    for row in article.see_also.all():
+        target = row.target
+        if target is not None and target.status == Article.Status.PUBLISHED:
+            see_also.append({"title": target.title, "url": absolute(target.get_absolute_url())})
+        else:
+            see_also.append({"title": row.target_title, "url": None})
+
+    return {
+        "title": article.title,
+        "slug": article.slug,
+        "url": absolute(article.get_absolute_url()),
+        "status": article.status,
+        "created": article.created,
+        "updated": article.updated,
+        "lead": article.lead,
+        "lead_html": article.lead_html,
+        "infobox": {
+            "group": article.group_name,
+            "population": None if population is None else {
+                "count": population.count,
+                "note": population.note,
+                "text": str(population),
+            },
+            "places": [
+                link(row.place.name, row.place.get_absolute_url())
+                for row in article.place_rows.all()
+            ],
+            "languages": [row.language.name for row in article.language_rows.all()],
+            "religions": [row.religion.name for row in article.religion_rows.all()],
+            "extra": [
+                {"key": row.key, "value": row.value, "position": row.position}
+                for row in article.extra_rows.all()
+            ],
+        },
+        "sections": [
+            {
+                "heading": item.section.heading,
+                "level": item.section.level,
+                "body": item.section.body,
+                "html": item.section.body_html,
+                "anchor": item.anchor,
+            }
+            for item in anchored_sections(list(article.sections.all()))
+        ],
+        "see_also": see_also,
+        "people": [
+            link(m.person.name, m.person.get_absolute_url()) for m in article.shown_people
+        ],
+        "places": [link(m.place.name, m.place.get_absolute_url()) for m in article.shown_places],
+        "tags": sorted((tag.name for tag in article.tags.all()), key=str.casefold),
+        "population_history": [
+            {"year": f.year, "period": f.period, "count": f.count, "note": f.note}
+            for f in article.population_figures.all()
+        ],
+    }
+
+
+def _not_found() -> JsonResponse:
+    return JsonResponse({"error": "No published article at this address."}, status=404)
+
+
+@csrf_exempt  # read-only; other methods get 405, not a CSRF 403
+@require_safe
+def article_json(request: HttpRequest, slug: str):
+    """GET/HEAD /api/articles/<slug>/: a published article as JSON."""
+    article = article_queryset().filter(slug=slug).first()
+    if article is None:
+        former = (
+            FormerName.objects.filter(slug=slug, article__status=Article.Status.PUBLISHED)
+            .select_related("article")
+            .first()
+        )
+        if former is None:
+            return _not_found()
+        return redirect(reverse("article-json", kwargs={"slug": former.article.slug}),
+                        permanent=True)
+    return JsonResponse(
+        article_data(article, request),
+        json_dumps_params={"ensure_ascii": False},
+        content_type="application/json; charset=utf-8",
+    )

@@ -1,0 +1,45 @@
+"""Tags for what search engines and link previews read: absolute URLs,
+plain-text descriptions and schema.org JSON-LD.
+
+    {% load seo %}
+    {% absolute_url article.get_absolute_url as canonical %}
+    {{ article.lead_html|plain_text:30 }}
+    {% article_json_ld article url=canonical tags=page.tags %}
+"""
+
+from django import template
+
+from articles import api
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path: str) -> str:
+    """``path`` as an absolute URL on the host of the current request (the
+    path itself when there is no request)."""
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+@register.filter(is_safe=False)
+def plain_text(html_text: str, words=None) -> str:
+    """Rendered HTML as plain text, cut to ``words`` words. Autoescaped when
+    output, like any other string."""
+    return api.plain_text(str(html_text or ""), int(words) if words else None)
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article, url: str = "", tags=None):
+    """A ``<script type="application/ld+json">`` element describing
+    ``article``; built as a dict and escaped like ``json_script``."""
+    if not url:
+        url = absolute_url(context, article.get_absolute_url())
+    return api.json_ld_script(
+        api.article_json_ld(
+            article,
+            url=url,
+            tags=tags if tags not in (None, "") else None,
+            place_url=lambda path: absolute_url(context, path),
+        )
+    )

@@ -1,0 +1,165 @@
+"""The read-only JSON view of a published article."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, FormerName
+from tests.factories import ArticleFactory, SectionFactory, SeeAlsoFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/articles/russians-in-afghanistan/"
+
+
+def _get(client, url=URL):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    return json.loads(response.content)
+
+
+def test_json_url_is_named_article_json():
+    assert reverse("article-json", kwargs={"slug": "russians-in-afghanistan"}) == URL
+
+
+def test_json_has_the_seed_article_and_its_infobox(client, seed_article):
+    data = _get(client)
+
+    assert data["title"] == "Russians in Afghanistan"
+    assert data["slug"] == "russians-in-afghanistan"
+    assert data["url"] == "http://testserver/wiki/russians-in-afghanistan/"
+    assert data["status"] == "published"
+    assert data["lead"] == seed_article.lead
+    assert data["lead"].startswith("There are currently estimated to be 1,500 Russians")
+    assert data["lead_html"] == seed_article.lead_html
+    assert data["lead_html"].startswith("<p>There are currently")
+    infobox = data["infobox"]
+    assert infobox["group"] == "Russians in Afghanistan"
+    assert infobox["population"] == {"count": 1500, "note": "2009 est.", "text": "1,500 (2009 est.)"}
+    assert [place["name"] for place in infobox["places"]] == ["Balkh Province", "Kabul"]
+    assert infobox["places"][1]["url"] == "http://testserver/places/kabul/"
+    assert infobox["languages"] == ["Russian", "Pashto", "Dari"]
+    assert infobox["religions"] == ["Russian Orthodoxy", "Sunni Islam"]
+    assert infobox["extra"] == []
+    assert data["sections"] == []
+    assert data["tags"] == ["Afghanistan", "Russia"]
+    assert data["population_history"] == [
+        {"year": 1979, "period": "", "count": 15000, "note": "est."},
+        {"year": 2009, "period": "", "count": 1500, "note": ""},
+    ]
+    assert data["updated"].startswith(seed_article.updated.isoformat()[:19])
+
+
+def test_json_see_also_has_four_entries_with_null_url_for_missing_articles(client, seed_article):
+    pakistan = ArticleFactory(title="Russians in Pakistan", slug="russians-in-pakistan")
+    from articles.services import see_also_link
+
+    see_also_link(article=pakistan)
+
+    assert _get(client)["see_also"] == [
+        {"title": "Afghans in Russia", "url": None},
+        {"title": "Armenians in Afghanistan", "url": None},
+        {"title": "Demographics of Afghanistan", "url": None},
+        {"title": "Russians in Pakistan", "url": "http://testserver/wiki/russians-in-pakistan/"},
+    ]
+
+
+def test_json_lists_people_and_places_mentioned(client, seed_article):
+    data = _get(client)
+    assert {"name": "Noor Mohammad", "url": "http://testserver/people/noor-mohammad/"} in data["people"]
+    names = [place["name"] for place in data["places"]]
+    assert "Chaghcharan" in names
+    assert names == sorted(names)
+
+
+def test_json_sections_have_heading_level_body_html_and_the_page_anchor(client):
+    article = ArticleFactory(title="Poles in Z", slug="poles-in-z")
+    SectionFactory(article=article, heading="History", level=2, body="Old *times*.",
+                   body_html="<p>Old <em>times</em>.</p>", position=0)
+    SectionFactory(article=article, heading="History", level=3, body="", body_html="", position=1)
+    article.extra_rows.create(key="Native name", value="Polacy", position=0)
+
+    data = _get(client, "/api/articles/poles-in-z/")
+
+    html = article.sections.get(level=2).body_html
+    assert "<em>times</em>" in html
+    assert data["sections"] == [
+        {"heading": "History", "level": 2, "body": "Old *times*.", "html": html,
+         "anchor": "history"},
+        {"heading": "History", "level": 3, "body": "", "html": "", "anchor": "history-2"},
+    ]
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert 'id="history"' in page and 'id="history-2"' in page
+    assert data["infobox"]["extra"] == [{"key": "Native name", "value": "Polacy", "position": 0}]
+    assert data["infobox"]["population"] is None
+
+
+def test_json_query_count_is_the_same_for_one_section_and_forty(client, django_assert_num_queries):
+    small = ArticleFactory(title="Small in A", slug="small-in-a")
+    SectionFactory(article=small, position=0)
+    big = ArticleFactory(title="Big in B", slug="big-in-b")
+    for n in range(40):
+        SectionFactory(article=big, position=n)
+        SeeAlsoFactory(article=big, position=n, target_title="Small in A", target=small)
+        big.extra_rows.create(key=f"Key {n}", value="v", position=n)
+        big.population_figures.create(year=1900 + n, count=n + 1)
+    big.tags.add(*[f"tag {n}" for n in range(10)])
+
+    # article, sections, see also (with targets), extra rows, places,
+    # languages, religions, tags, people, places mentioned, population history
+    with django_assert_num_queries(11):
+        assert len(_get(client, "/api/articles/small-in-a/")["sections"]) == 1
+    with django_assert_num_queries(11):
+        data = _get(client, "/api/articles/big-in-b/")
+    assert len(data["sections"]) == 40 and len(data["see_also"]) == 40
+    assert data["see_also"][0] == {"title": "Small in A", "url": "http://testserver/wiki/small-in-a/"}
+
+
+def test_json_keeps_unicode_and_hostile_text_as_data(client, hostile_article):
+    response = client.get("/api/articles/script-in-x/")
+    data = json.loads(response.content)
+    assert data["title"] == "<script>alert(1)</script> in X"
+    assert response["Content-Type"].startswith("application/json")  # never rendered as HTML
+
+    ArticleFactory(title="Русские в Афганистане", slug="русские-в-афганистане")
+    response = client.get(reverse("article-json", kwargs={"slug": "русские-в-афганистане"}))
+    assert "Русские в Афганистане".encode() in response.content  # not \\u-escaped
+
+
+def test_json_of_a_draft_or_unknown_slug_is_a_404(client, draft_article):
+    for url in ["/api/articles/secret-drafts-in-nowhere/", "/api/articles/no-such-article/"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert json.loads(response.content) == {"error": "No published article at this address."}
+        assert b"Secret" not in response.content
+
+
+def test_json_of_a_former_slug_redirects_to_the_current_one(client, seed_article):
+    FormerName.objects.create(article=seed_article, title="Old title", slug="old-slug")
+    response = client.get("/api/articles/old-slug/")
+    assert response.status_code == 301
+    assert response["Location"] == URL
+
+
+def test_json_of_a_former_slug_of_a_draft_is_a_404(client, draft_article):
+    FormerName.objects.create(article=draft_article, title="Old title", slug="old-draft")
+    assert client.get("/api/articles/old-draft/").status_code == 404
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_json_refuses_methods_other_than_get_and_head(method, seed_article):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)  # 405, not a CSRF 403
+    response = getattr(client, method)(URL)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert Article.objects.filter(slug="russians-in-afghanistan").exists()
+
+
+def test_json_answers_head(client, seed_article):
+    response = client.head(URL)
+    assert response.status_code == 200
+    assert response.content == b""
