@@ -18,7 +18,7 @@ from articles.wikitext import (
     parse,
 )
 
-SEED = Path(__file__).parent / "data" / "russians_in_afghanistan.txt"
+SEED = Path(__file__).resolve().parents[2] / "fixtures" / "russians-in-afghanistan.txt"
 
 
 @pytest.fixture(scope="module")

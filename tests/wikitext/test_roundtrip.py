@@ -14,7 +14,7 @@ from articles.wikitext import ArticleDoc, WikitextError, decode, dump, parse
 
 from .strategies import article_docs
 
-SEED = Path(__file__).parent / "data" / "russians_in_afghanistan.txt"
+SEED = Path(__file__).resolve().parents[2] / "fixtures" / "russians-in-afghanistan.txt"
 SEED_BYTES = SEED.read_bytes()
 SEED_TEXT = SEED_BYTES.decode("utf-8")
 
