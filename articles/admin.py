@@ -11,8 +11,11 @@ from .models import (
     SeeAlso,
     Section,
 )
+from .admin_create import CreateRelatedMixin
+from .admin_import import ImportMixin
 from .models import PersonMention, PlaceMention, PopulationFigure
-from .services import article_delete, article_refresh
+from .admin_editing import EditingMixin
+from .services import article_delete
 
 
 class OrderedInline(admin.TabularInline):
@@ -83,7 +86,7 @@ class PopulationFigureInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ImportMixin, CreateRelatedMixin, EditingMixin, admin.ModelAdmin):
     list_display = ["title", "status", "group_name", "population", "updated"]
     list_filter = ["status", "languages", "religions", "tags", "updated"]
     search_fields = ["title", "lead", "group_name", "sections__heading", "sections__body"]
@@ -107,11 +110,6 @@ class ArticleAdmin(admin.ModelAdmin):
         PersonMentionInline,
         PlaceMentionInline,
     ]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        former = (form.initial["title"], form.initial["slug"]) if change else None
-        article_refresh(article=form.instance, former=former)
 
     def delete_model(self, request, obj):
         article_delete(article=obj)

@@ -17,6 +17,15 @@ class NameIndex:
     places: dict[str, set[int]]
 
     def __post_init__(self) -> None:
+        self._compile()
+
+    def add_places(self, pairs: Iterable[tuple[int, str]]) -> None:
+        """Places created since the index was built (an import makes them)."""
+        for pk, name in pairs:
+            self.places.setdefault(name, set()).add(pk)
+        self._compile()
+
+    def _compile(self) -> None:
         names = sorted({*self.people, *self.places}, key=len, reverse=True)
         self._pattern = (
             re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
+from reversion import register as versioned
 from taggit.managers import TaggableManager
 
 from encyclopedia.text import MAX_NAME_LENGTH
@@ -57,6 +58,22 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("origin_country", "host_country")
 
 
+# A revision holds the article with every row its page and wiki-text show,
+# so that reverting restores them as one unit.
+ARTICLE_ROWS = (
+    "sections",
+    "see_also",
+    "extra_rows",
+    "place_rows",
+    "language_rows",
+    "religion_rows",
+    "population_figures",
+    "person_mentions",
+    "place_mentions",
+)
+
+
+@versioned(follow=ARTICLE_ROWS)
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -191,6 +208,7 @@ class Religion(InfoboxTerm):
     pass
 
 
+@versioned()
 class PopulationPlace(Ordered):
     """A place with a significant population (the infobox's Popplace)."""
 
@@ -207,6 +225,7 @@ class PopulationPlace(Ordered):
         return str(self.place)
 
 
+@versioned()
 class ArticleLanguage(Ordered):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="language_rows")
     language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
@@ -221,6 +240,7 @@ class ArticleLanguage(Ordered):
         return str(self.language)
 
 
+@versioned()
 class ArticleReligion(Ordered):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="religion_rows")
     religion = models.ForeignKey(Religion, on_delete=models.PROTECT, related_name="+")
@@ -235,6 +255,7 @@ class ArticleReligion(Ordered):
         return str(self.religion)
 
 
+@versioned()
 class InfoboxRow(Ordered):
     """An infobox row with no typed field, kept as written.
 
@@ -258,6 +279,7 @@ class InfoboxRow(Ordered):
             raise ValidationError({"key": f"Use the article's own field for {self.key!r}."})
 
 
+@versioned()
 class Section(Ordered):
     class Level(models.IntegerChoices):
         SECTION = 2, "Section (==)"
@@ -284,6 +306,7 @@ class Section(Ordered):
             raise ValidationError({"heading": "Add related articles as See also rows instead."})
 
 
+@versioned()
 class SeeAlso(Ordered):
     """A related article, by title; ``target`` is set while such an article exists."""
 
@@ -323,6 +346,7 @@ class Mention(models.Model):
         abstract = True
 
 
+@versioned()
 class PersonMention(Mention):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="person_mentions")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
@@ -338,6 +362,7 @@ class PersonMention(Mention):
         return str(self.person)
 
 
+@versioned()
 class PlaceMention(Mention):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="place_mentions")
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="mentions")
@@ -385,6 +410,7 @@ class FormerName(models.Model):
         return self.title
 
 
+@versioned()
 class PopulationFigure(models.Model):
     """A dated head count for the population history chart."""
 

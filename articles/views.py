@@ -1,11 +1,13 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.generic import ListView
 from taggit.models import Tag
 
 from .models import Article, FormerName, Language, Religion
 from .selectors import article_page
+from .templatetags.editing import can_preview, editor_tools
 
 PAGE_SIZE = 50
 LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
@@ -23,17 +25,30 @@ class ArticleListView(ListView):
 
 
 def article_detail(request, slug: str):
-    article = Article.objects.published().for_page().filter(slug=slug).first()
+    """The public page. Editors (see templatetags.editing) may also preview
+    drafts, and get an Edit link and create links for missing titles; for
+    readers the page and its queries are exactly as before."""
+    previewing = can_preview(request.user)
+    articles = Article.objects.all() if previewing else Article.objects.published()
+    article = articles.for_page().filter(slug=slug).first()
     if article is None:
-        former = (
-            FormerName.objects.filter(slug=slug, article__status=Article.Status.PUBLISHED)
-            .select_related("article")
-            .first()
-        )
+        former = FormerName.objects.filter(slug=slug)
+        if not previewing:
+            former = former.filter(article__status=Article.Status.PUBLISHED)
+        former = former.select_related("article").first()
         if former is None:
             raise Http404("No article at this address.")
-        return redirect(former.article, permanent=True)
-    return render(request, "articles/article_detail.html", {"page": article_page(article=article)})
+        published = former.article.status == Article.Status.PUBLISHED
+        return redirect(former.article, permanent=published)
+    context = {
+        "page": article_page(article=article),
+        "editor": editor_tools(request.user, article) if previewing else None,
+    }
+    response = render(request, "articles/article_detail.html", context)
+    if previewing:
+        # Drafts and editing links: never for a shared cache.
+        patch_cache_control(response, private=True)
+    return response
 
 
 def article_index(request):

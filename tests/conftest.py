@@ -29,8 +29,3 @@ def seed_fixture(db):
 
     return Article.objects.get(slug="russians-in-afghanistan")
 
-
-@pytest.fixture
-def editor_client(client, admin_user):
-    client.force_login(admin_user)
-    return client

@@ -107,9 +107,9 @@ def row_index(data: dict, prefix: str, field: str, value: str) -> int:
 
 
 def test_change_form_data_holds_every_field_of_the_unchanged_seed_form(
-    editor_client, seed_fixture
+    admin_client, seed_fixture
 ):
-    response, data = open_form(editor_client, change_url(seed_fixture))
+    response, data = open_form(admin_client, change_url(seed_fixture))
 
     assert data["title"] == "Russians in Afghanistan"
     assert data["slug"] == "russians-in-afghanistan"
@@ -155,15 +155,15 @@ def test_change_form_data_holds_every_field_of_the_unchanged_seed_form(
 
 
 def test_editor_fixes_typo_in_lead_and_nothing_else_changes(
-    editor_client, client, seed_fixture, seed_text
+    admin_client, client, seed_fixture, seed_text
 ):
     before = article_state(seed_fixture.pk)
     assert "derserters" in page(client)
 
-    response, data = open_form(editor_client, change_url(seed_fixture))
+    response, data = open_form(admin_client, change_url(seed_fixture))
     assert data["lead"].count("derserters") == 1
     data["lead"] = data["lead"].replace("derserters", "deserters")
-    response = post_form(editor_client, change_url(seed_fixture), data)
+    response = post_form(admin_client, change_url(seed_fixture), data)
 
     assert response.status_code == 302, response.context and response.context["errors"]
     assert response["Location"] == CHANGELIST_URL
@@ -199,11 +199,11 @@ def test_editor_fixes_typo_in_lead_and_nothing_else_changes(
     assert out.getvalue() == seed_text.replace("derserters", "deserters")
 
 
-def test_saving_the_unchanged_form_changes_nothing(editor_client, seed_fixture, seed_text):
+def test_saving_the_unchanged_form_changes_nothing(admin_client, seed_fixture, seed_text):
     before = article_state(seed_fixture.pk)
-    _, data = open_form(editor_client, change_url(seed_fixture))
+    _, data = open_form(admin_client, change_url(seed_fixture))
 
-    response = post_form(editor_client, change_url(seed_fixture), data)
+    response = post_form(admin_client, change_url(seed_fixture), data)
 
     assert response.status_code == 302
     assert article_state(seed_fixture.pk) == before
@@ -216,17 +216,17 @@ def test_saving_the_unchanged_form_changes_nothing(editor_client, seed_fixture, 
 
 
 def test_editing_section_body_and_position_reorders_sections_on_the_page(
-    editor_client, client, seed_fixture
+    admin_client, client, seed_fixture
 ):
     SectionFactory(article=seed_fixture, heading="History", body="Soviet advisers came.", position=0)
     SectionFactory(article=seed_fixture, heading="Culture", body="Few churches remain.", position=1)
     assert section_headings(page(client)) == ["History", "Culture"]
 
-    response, data = open_form(editor_client, change_url(seed_fixture))
+    response, data = open_form(admin_client, change_url(seed_fixture))
     history = row_index(data, "sections", "heading", "History")
     data[f"sections-{history}-position"] = "2"
     data[f"sections-{history}-body"] = "Soviet advisers came in the 1950s.\r\n\r\n- engineers\r\n- interpreters"
-    response = post_form(editor_client, change_url(seed_fixture), data)
+    response = post_form(admin_client, change_url(seed_fixture), data)
 
     assert response.status_code == 302
     assert list(seed_fixture.sections.values_list("heading", "position")) == [
@@ -243,15 +243,15 @@ def test_editing_section_body_and_position_reorders_sections_on_the_page(
 
 
 def test_see_also_rows_added_in_the_inline_link_to_existing_articles_only(
-    editor_client, client, seed_fixture
+    admin_client, client, seed_fixture
 ):
     tajiks = ArticleFactory(title="Tajiks in Russia", slug="tajiks-in-russia")
 
-    response, data = open_form(editor_client, change_url(seed_fixture))
+    response, data = open_form(admin_client, change_url(seed_fixture))
     add_inline_form(response, data, "see_also", target_title="Tajiks in Russia", position=4)
     add_inline_form(response, data, "see_also", target_title="Uzbeks in Afghanistan", position=5)
     assert data["see_also-TOTAL_FORMS"] == "6"
-    response = post_form(editor_client, change_url(seed_fixture), data)
+    response = post_form(admin_client, change_url(seed_fixture), data)
 
     assert response.status_code == 302
     assert list(seed_fixture.see_also.values_list("target_title", "target", "position")) == [
@@ -266,14 +266,14 @@ def test_see_also_rows_added_in_the_inline_link_to_existing_articles_only(
     assert all('class="missing"' in item for item in items[:4])
 
 
-def test_ticking_delete_on_inline_rows_removes_them(editor_client, client, seed_fixture):
+def test_ticking_delete_on_inline_rows_removes_them(admin_client, client, seed_fixture):
     SectionFactory(article=seed_fixture, heading="History", body="Soviet advisers came.", position=0)
-    response, data = open_form(editor_client, change_url(seed_fixture))
+    response, data = open_form(admin_client, change_url(seed_fixture))
     data[f"see_also-{row_index(data, 'see_also', 'target_title', 'Russians in Pakistan')}-DELETE"] = "on"
     data[f"sections-{row_index(data, 'sections', 'heading', 'History')}-DELETE"] = "on"
     data[f"language_rows-{row_index(data, 'language_rows', 'position', '1')}-DELETE"] = "on"
 
-    response = post_form(editor_client, change_url(seed_fixture), data)
+    response = post_form(admin_client, change_url(seed_fixture), data)
 
     assert response.status_code == 302
     assert list(seed_fixture.see_also.values_list("target_title", flat=True)) == SEE_ALSO_TITLES[:3]
@@ -298,16 +298,16 @@ def assert_refused(response, message: str, before: dict, pk: int) -> None:
     assert article_state(pk) == before
 
 
-def test_section_body_with_heading_line_is_refused(editor_client, seed_fixture):
+def test_section_body_with_heading_line_is_refused(admin_client, seed_fixture):
     before = article_state(seed_fixture.pk)
-    response, data = open_form(editor_client, change_url(seed_fixture))
+    response, data = open_form(admin_client, change_url(seed_fixture))
     data["lead"] = data["lead"].replace("derserters", "deserters")  # not saved either
     add_inline_form(
         response, data, "sections",
         heading="History", level="2", position="0", body="Soviet advisers came.\r\n== Fake ==",
     )
 
-    response = post_form(editor_client, change_url(seed_fixture), data)
+    response = post_form(admin_client, change_url(seed_fixture), data)
 
     assert_refused(
         response, "Line 2: a line may not start with '=' (that makes a heading)",
@@ -318,24 +318,24 @@ def test_section_body_with_heading_line_is_refused(editor_client, seed_fixture):
     assert "== Fake ==" in response.content.decode()
 
 
-def test_lead_starting_with_infobox_line_is_refused(editor_client, seed_fixture):
+def test_lead_starting_with_infobox_line_is_refused(admin_client, seed_fixture):
     before = article_state(seed_fixture.pk)
-    response, data = open_form(editor_client, change_url(seed_fixture))
+    response, data = open_form(admin_client, change_url(seed_fixture))
     data["lead"] = "Infobox\r\n\r\n" + data["lead"]
 
-    response = post_form(editor_client, change_url(seed_fixture), data)
+    response = post_form(admin_client, change_url(seed_fixture), data)
 
     assert_refused(
         response, "Line 1: the lead may not start with the line 'Infobox'", before, seed_fixture.pk
     )
 
 
-def test_extra_infobox_row_with_a_typed_key_is_refused(editor_client, seed_fixture):
+def test_extra_infobox_row_with_a_typed_key_is_refused(admin_client, seed_fixture):
     before = article_state(seed_fixture.pk)
-    response, data = open_form(editor_client, change_url(seed_fixture))
+    response, data = open_form(admin_client, change_url(seed_fixture))
     add_inline_form(response, data, "extra_rows", key="Population", value="2,000", position="1")
 
-    response = post_form(editor_client, change_url(seed_fixture), data)
+    response = post_form(admin_client, change_url(seed_fixture), data)
 
     assert_refused(
         response, "Use the article's own field for 'Population'.", before, seed_fixture.pk
@@ -344,14 +344,14 @@ def test_extra_infobox_row_with_a_typed_key_is_refused(editor_client, seed_fixtu
 
 
 def test_population_note_that_is_a_number_needs_the_population_field(
-    editor_client, seed_fixture
+    admin_client, seed_fixture
 ):
     before = article_state(seed_fixture.pk)
-    response, data = open_form(editor_client, change_url(seed_fixture))
+    response, data = open_form(admin_client, change_url(seed_fixture))
     data["population"] = ""
     data["population_note"] = "1,500"
 
-    response = post_form(editor_client, change_url(seed_fixture), data)
+    response = post_form(admin_client, change_url(seed_fixture), data)
 
     assert_refused(
         response, "The note starts with a number: enter it as the population.",
@@ -360,13 +360,13 @@ def test_population_note_that_is_a_number_needs_the_population_field(
 
 
 def test_population_note_as_whole_figure_is_accepted_without_a_count(
-    editor_client, client, seed_fixture
+    admin_client, client, seed_fixture
 ):
-    response, data = open_form(editor_client, change_url(seed_fixture))
+    response, data = open_form(admin_client, change_url(seed_fixture))
     data["population"] = ""
     data["population_note"] = "several thousand"
 
-    response = post_form(editor_client, change_url(seed_fixture), data)
+    response = post_form(admin_client, change_url(seed_fixture), data)
 
     assert response.status_code == 302
     seed_fixture.refresh_from_db()
@@ -383,38 +383,38 @@ def changelist_titles(response) -> list[str]:
 
 
 def test_changelist_search_finds_article_by_a_word_in_a_section_body(
-    editor_client, seed_fixture
+    admin_client, seed_fixture
 ):
     ArticleFactory(title="Armenians in Afghanistan", lead="Armenian merchants.")
     SectionFactory(article=seed_fixture, heading="Trade", body="Traders sold samovars in Mazar.")
 
-    assert changelist_titles(editor_client.get(CHANGELIST_URL, {"q": "samovars"})) == [
+    assert changelist_titles(admin_client.get(CHANGELIST_URL, {"q": "samovars"})) == [
         "Russians in Afghanistan"
     ]
-    assert changelist_titles(editor_client.get(CHANGELIST_URL, {"q": "merchants"})) == [
+    assert changelist_titles(admin_client.get(CHANGELIST_URL, {"q": "merchants"})) == [
         "Armenians in Afghanistan"
     ]
-    assert changelist_titles(editor_client.get(CHANGELIST_URL, {"q": "zeppelin"})) == []
+    assert changelist_titles(admin_client.get(CHANGELIST_URL, {"q": "zeppelin"})) == []
 
 
-def test_changelist_filters_by_status(editor_client, seed_fixture):
+def test_changelist_filters_by_status(admin_client, seed_fixture):
     ArticleFactory(title="Greeks in Afghanistan", status=Article.Status.DRAFT)
 
-    drafts = editor_client.get(CHANGELIST_URL, {"status__exact": "draft"})
-    published = editor_client.get(CHANGELIST_URL, {"status__exact": "published"})
+    drafts = admin_client.get(CHANGELIST_URL, {"status__exact": "draft"})
+    published = admin_client.get(CHANGELIST_URL, {"status__exact": "published"})
 
     assert changelist_titles(drafts) == ["Greeks in Afghanistan"]
     assert changelist_titles(published) == ["Russians in Afghanistan"]
-    assert sorted(changelist_titles(editor_client.get(CHANGELIST_URL))) == [
+    assert sorted(changelist_titles(admin_client.get(CHANGELIST_URL))) == [
         "Greeks in Afghanistan", "Russians in Afghanistan"
     ]
 
 
-def test_add_form_prepopulates_slug_from_title(editor_client):
+def test_add_form_prepopulates_slug_from_title(admin_client):
     assert ArticleAdmin.prepopulated_fields == {"slug": ["title"]}
     assert isinstance(admin.site._registry[Article], ArticleAdmin)
 
-    html = editor_client.get(ADD_URL).content.decode()
+    html = admin_client.get(ADD_URL).content.decode()
 
     match = re.search(r'data-prepopulated-fields="([^"]*)"', html)
     assert match, "the add page has no prepopulate data"
@@ -434,42 +434,42 @@ def autocomplete(client, model_name: str, field_name: str, term: str) -> list[st
     return [result["text"] for result in response.json()["results"]]
 
 
-def test_people_autocomplete_finds_noor_mohammad(editor_client, seed_fixture):
-    assert autocomplete(editor_client, "personmention", "person", "Noor") == ["Noor Mohammad"]
+def test_people_autocomplete_finds_noor_mohammad(admin_client, seed_fixture):
+    assert autocomplete(admin_client, "personmention", "person", "Noor") == ["Noor Mohammad"]
     # Aliases are searched too.
-    assert autocomplete(editor_client, "personmention", "person", "Krasnoperov") == [
+    assert autocomplete(admin_client, "personmention", "person", "Krasnoperov") == [
         "Noor Mohammad"
     ]
 
 
-def test_mentioned_places_autocomplete_finds_balkh_province(editor_client, seed_fixture):
-    assert autocomplete(editor_client, "placemention", "place", "Bal") == ["Balkh Province"]
+def test_mentioned_places_autocomplete_finds_balkh_province(admin_client, seed_fixture):
+    assert autocomplete(admin_client, "placemention", "place", "Bal") == ["Balkh Province"]
 
 
-def test_country_autocomplete_finds_afghanistan(editor_client, seed_fixture):
+def test_country_autocomplete_finds_afghanistan(admin_client, seed_fixture):
     # Places are also found by their parent's name; the country itself comes first.
-    assert autocomplete(editor_client, "article", "host_country", "Afgh")[0] == "Afghanistan"
+    assert autocomplete(admin_client, "article", "host_country", "Afgh")[0] == "Afghanistan"
 
 
-def test_view_on_site_link_leads_to_the_public_page(editor_client, seed_fixture):
-    html = editor_client.get(change_url(seed_fixture)).content.decode()
+def test_view_on_site_link_leads_to_the_public_page(admin_client, seed_fixture):
+    html = admin_client.get(change_url(seed_fixture)).content.decode()
     ct = ContentType.objects.get_for_model(Article)
     link = f"/admin/r/{ct.pk}/{seed_fixture.pk}/"
 
     assert re.search(rf'<a href="{re.escape(link)}" class="viewsitelink">View on site</a>', html)
-    response = editor_client.get(link)
+    response = admin_client.get(link)
     assert response.status_code == 302
     assert response["Location"].endswith(ARTICLE_URL)
-    assert "Russians in Afghanistan" in editor_client.get(response["Location"]).content.decode()
+    assert "Russians in Afghanistan" in admin_client.get(response["Location"]).content.decode()
 
 
 # --- Creating articles through the add form --------------------------------------------
 
 
 def test_article_added_through_admin_is_published_with_a_link_to_the_seed(
-    editor_client, client, seed_fixture
+    admin_client, client, seed_fixture
 ):
-    response, data = open_form(editor_client, ADD_URL)
+    response, data = open_form(admin_client, ADD_URL)
     data.update(
         title="Russians in Tajikistan",
         slug="russians-in-tajikistan",
@@ -484,7 +484,7 @@ def test_article_added_through_admin_is_published_with_a_link_to_the_seed(
     add_inline_form(response, data, "see_also", target_title="Russians in Afghanistan",
                     position="0")
 
-    response = post_form(editor_client, ADD_URL, data)
+    response = post_form(admin_client, ADD_URL, data)
 
     assert response.status_code == 302, response.context and response.context["errors"]
     article = Article.objects.get(slug="russians-in-tajikistan")
@@ -502,14 +502,14 @@ def test_article_added_through_admin_is_published_with_a_link_to_the_seed(
 
 
 def test_adding_afghans_in_russia_links_the_seed_see_also_row(
-    editor_client, client, seed_fixture
+    admin_client, client, seed_fixture
 ):
     assert '<span class="missing" title="No article yet">Afghans in Russia</span>' in page(client)
 
-    response, data = open_form(editor_client, ADD_URL)
+    response, data = open_form(admin_client, ADD_URL)
     data.update(title="Afghans in Russia", slug="afghans-in-russia", status="published",
                 lead="Afghans in Russia live mostly in Moscow.")
-    response = post_form(editor_client, ADD_URL, data)
+    response = post_form(admin_client, ADD_URL, data)
 
     assert response.status_code == 302
     afghans = Article.objects.get(title="Afghans in Russia")
@@ -520,31 +520,31 @@ def test_adding_afghans_in_russia_links_the_seed_see_also_row(
     assert all('class="missing"' in item for item in items[1:])
 
 
-def test_draft_added_through_admin_is_not_public(editor_client, client):
-    response, data = open_form(editor_client, ADD_URL)
+def test_draft_added_through_admin_is_not_public(admin_client, client):
+    response, data = open_form(admin_client, ADD_URL)
     assert data["status"] == "draft"
     data.update(title="Greeks in Afghanistan", slug="greeks-in-afghanistan",
                 lead="A few Greek traders.")
 
-    response = post_form(editor_client, ADD_URL, data)
+    response = post_form(admin_client, ADD_URL, data)
 
     assert response.status_code == 302
     assert Article.objects.get(slug="greeks-in-afghanistan").status == "draft"
     assert client.get("/wiki/greeks-in-afghanistan/").status_code == 404
 
 
-def test_editor_removes_a_found_mention_and_adds_one_by_hand(editor_client, client, seed_fixture):
+def test_editor_removes_a_found_mention_and_adds_one_by_hand(admin_client, client, seed_fixture):
     from articles.models import PersonMention
     from tests.factories import PersonFactory
 
     stranger = PersonFactory(name="Jane Roe", slug="jane-roe")
-    response, data = open_form(editor_client, change_url(seed_fixture))
+    response, data = open_form(admin_client, change_url(seed_fixture))
     for index, row in enumerate(inline_forms(data, "person_mentions")):
         if row["person"] == str(Person.objects.get(name="Nikolai Bistrov").pk):
             data[f"person_mentions-{index}-state"] = "removed"
     add_inline_form(response, data, "person_mentions", person=str(stranger.pk), state="added")
 
-    assert post_form(editor_client, change_url(seed_fixture), data).status_code == 302
+    assert post_form(admin_client, change_url(seed_fixture), data).status_code == 302
 
     states = dict(PersonMention.objects.filter(article=seed_fixture).values_list("person__name", "state"))
     assert states["Nikolai Bistrov"] == "removed" and states["Jane Roe"] == "added"
@@ -552,17 +552,17 @@ def test_editor_removes_a_found_mention_and_adds_one_by_hand(editor_client, clie
     assert '<a href="/people/jane-roe/">Jane Roe</a>' in html
     assert '<a href="/people/nikolai-bistrov/">' not in html
     # Saving again (detection runs on every save) keeps the hand choices.
-    response, data = open_form(editor_client, change_url(seed_fixture))
-    assert post_form(editor_client, change_url(seed_fixture), data).status_code == 302
+    response, data = open_form(admin_client, change_url(seed_fixture))
+    assert post_form(admin_client, change_url(seed_fixture), data).status_code == 302
     assert dict(PersonMention.objects.filter(article=seed_fixture).values_list(
         "person__name", "state"))["Nikolai Bistrov"] == "removed"
 
 
-def test_editing_population_history_in_the_admin_redraws_the_chart(editor_client, client, seed_fixture):
-    response, data = open_form(editor_client, change_url(seed_fixture))
+def test_editing_population_history_in_the_admin_redraws_the_chart(admin_client, client, seed_fixture):
+    response, data = open_form(admin_client, change_url(seed_fixture))
     add_inline_form(response, data, "population_figures", year="2021", count="1200", note="est.")
 
-    assert post_form(editor_client, change_url(seed_fixture), data).status_code == 302
+    assert post_form(admin_client, change_url(seed_fixture), data).status_code == 302
 
     html = client.get(ARTICLE_URL).content.decode()
     assert "2009: 1,500 (est.); 2021: 1,200 (est.)</desc>" in html

@@ -105,3 +105,7 @@ def test_setup_site_loads_fixture_once_and_creates_one_admin_with_a_random_passw
     assert "password:" not in second.getvalue()
     assert Article.objects.get().lead == "Edited by an editor."  # a second run loses no edit
     assert "fixtures not loaded" in second.getvalue()
+    from reversion.models import Version
+
+    [version] = Version.objects.get_for_object(article)
+    assert version.revision.get_comment() == "Loaded from fixtures/seed.json"

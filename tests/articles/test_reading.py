@@ -311,15 +311,15 @@ def test_renaming_twice_keeps_every_old_url(client, seed_fixture):
     assert client.get("/wiki/third/").status_code == 200
 
 
-def test_rename_through_the_admin_records_the_former_name(editor_client, seed_fixture):
+def test_rename_through_the_admin_records_the_former_name(admin_client, seed_fixture):
     from tests.admin_forms import change_form_data
 
     url = f"/admin/articles/article/{seed_fixture.pk}/change/"
-    data = change_form_data(editor_client.get(url))
+    data = change_form_data(admin_client.get(url))
     data.update(title="Russians of Afghanistan", slug="russians-of-afghanistan")
-    assert editor_client.post(url, data).status_code == 302
+    assert admin_client.post(url, data).status_code == 302
 
-    assert editor_client.get(ARTICLE_URL)["Location"] == "/wiki/russians-of-afghanistan/"
+    assert admin_client.get(ARTICLE_URL)["Location"] == "/wiki/russians-of-afghanistan/"
 
 
 # --- Browsing pages ---
@@ -407,12 +407,12 @@ def test_listing_pages_make_a_fixed_number_of_queries(client, django_assert_num_
     assert many.content.decode().count('<a href="/wiki/tatars-') >= 30
 
 
-def test_deleting_an_article_in_the_admin_turns_links_to_it_missing(editor_client, client):
+def test_deleting_an_article_in_the_admin_turns_links_to_it_missing(admin_client, client):
     target = ArticleFactory(title="Uzbeks in Russia")
     linker = ArticleFactory(title="Tajiks in Russia", lead="Compare [[Uzbeks in Russia]].")
     assert '<a href="/wiki/uzbeks-in-russia/"' in Article.objects.get(pk=linker.pk).lead_html
 
-    response = editor_client.post(
+    response = admin_client.post(
         f"/admin/articles/article/{target.pk}/delete/", {"post": "yes"}
     )
 

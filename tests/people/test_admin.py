@@ -28,52 +28,52 @@ def place_change_url(place: Place) -> str:
 
 
 def test_person_search_finds_noor_mohammad_by_a_substring_of_an_alias(
-    editor_client, seed_fixture
+    admin_client, seed_fixture
 ):
-    assert names(editor_client.get(PERSON_LIST, {"q": "Krasnoperov"})) == ["Noor Mohammad"]
-    assert names(editor_client.get(PERSON_LIST, {"q": "krasnoper"})) == ["Noor Mohammad"]
-    assert names(editor_client.get(PERSON_LIST, {"q": "Noormomad"})) == ["Noor Mohammad"]
+    assert names(admin_client.get(PERSON_LIST, {"q": "Krasnoperov"})) == ["Noor Mohammad"]
+    assert names(admin_client.get(PERSON_LIST, {"q": "krasnoper"})) == ["Noor Mohammad"]
+    assert names(admin_client.get(PERSON_LIST, {"q": "Noormomad"})) == ["Noor Mohammad"]
 
 
 def test_person_search_lists_a_person_once_when_several_aliases_match(
-    editor_client, seed_fixture
+    admin_client, seed_fixture
 ):
     # "Sergei Yurevich Krasnoperov" and "Sergei Kransnoperov" both match.
-    assert names(editor_client.get(PERSON_LIST, {"q": "Sergei"})) == ["Noor Mohammad"]
+    assert names(admin_client.get(PERSON_LIST, {"q": "Sergei"})) == ["Noor Mohammad"]
 
 
-def test_person_search_by_name_and_description(editor_client, seed_fixture):
-    assert names(editor_client.get(PERSON_LIST, {"q": "Mohammad"})) == [
+def test_person_search_by_name_and_description(admin_client, seed_fixture):
+    assert names(admin_client.get(PERSON_LIST, {"q": "Mohammad"})) == [
         "Gennady Tsevma",  # alias "Nek Mohammad"
         "Noor Mohammad",
     ]
-    assert names(editor_client.get(PERSON_LIST, {"q": "bodyguard"})) == ["Nikolai Bistrov"]
-    assert names(editor_client.get(PERSON_LIST, {"q": "Zhukov"})) == []
+    assert names(admin_client.get(PERSON_LIST, {"q": "bodyguard"})) == ["Nikolai Bistrov"]
+    assert names(admin_client.get(PERSON_LIST, {"q": "Zhukov"})) == []
 
 
-def test_place_search_finds_balkh_province(editor_client, seed_fixture):
-    assert names(editor_client.get(PLACE_LIST, {"q": "Balkh Province"})) == ["Balkh Province"]
+def test_place_search_finds_balkh_province(admin_client, seed_fixture):
+    assert names(admin_client.get(PLACE_LIST, {"q": "Balkh Province"})) == ["Balkh Province"]
     # Places are found by the place they lie in, too.
-    assert "Balkh Province" in names(editor_client.get(PLACE_LIST, {"q": "Afghanistan"}))
+    assert "Balkh Province" in names(admin_client.get(PLACE_LIST, {"q": "Afghanistan"}))
 
 
-def test_place_list_filters_by_kind(editor_client, seed_fixture):
-    assert names(editor_client.get(PLACE_LIST, {"kind__exact": "region"})) == [
+def test_place_list_filters_by_kind(admin_client, seed_fixture):
+    assert names(admin_client.get(PLACE_LIST, {"kind__exact": "region"})) == [
         "Balkh Province", "Ghor Province"
     ]
 
 
-def test_person_places_autocomplete_finds_places(editor_client, seed_fixture):
-    response = editor_client.get("/admin/autocomplete/", {
+def test_person_places_autocomplete_finds_places(admin_client, seed_fixture):
+    response = admin_client.get("/admin/autocomplete/", {
         "app_label": "people", "model_name": "person", "field_name": "places", "term": "Chagh",
     })
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Chaghcharan"]
 
 
-def test_person_form_round_trip_keeps_places_and_aliases(editor_client, client, seed_fixture):
+def test_person_form_round_trip_keeps_places_and_aliases(admin_client, client, seed_fixture):
     noor = Person.objects.get(name="Noor Mohammad")
-    response = editor_client.get(person_change_url(noor))
+    response = admin_client.get(person_change_url(noor))
     data = change_form_data(response)
 
     assert sorted(data["places"]) == sorted(str(pk) for pk in noor.places.values_list("pk", flat=True))
@@ -83,7 +83,7 @@ def test_person_form_round_trip_keeps_places_and_aliases(editor_client, client, 
         "Sergei Yurevich Krasnoperov", "Sergei Kransnoperov", "Noormomad", ""
     ]
     data["description"] = "Soviet soldier who stayed in Afghanistan."
-    response = editor_client.post(person_change_url(noor), data)
+    response = admin_client.post(person_change_url(noor), data)
 
     assert response.status_code == 302
     noor.refresh_from_db()
@@ -98,38 +98,38 @@ def test_person_form_round_trip_keeps_places_and_aliases(editor_client, client, 
 
 
 def test_alias_added_in_the_extra_form_makes_the_person_searchable_by_it(
-    editor_client, seed_fixture
+    admin_client, seed_fixture
 ):
     noor = Person.objects.get(name="Noor Mohammad")
-    data = change_form_data(editor_client.get(person_change_url(noor)))
+    data = change_form_data(admin_client.get(person_change_url(noor)))
     data["aliases-3-name"] = "Nur Muhammad"
 
-    assert editor_client.post(person_change_url(noor), data).status_code == 302
+    assert admin_client.post(person_change_url(noor), data).status_code == 302
 
     assert list(noor.aliases.values_list("name", flat=True))[-1] == "Nur Muhammad"
-    assert names(editor_client.get(PERSON_LIST, {"q": "Muhammad"})) == ["Noor Mohammad"]
+    assert names(admin_client.get(PERSON_LIST, {"q": "Muhammad"})) == ["Noor Mohammad"]
 
 
-def test_duplicate_alias_is_refused(editor_client, seed_fixture):
+def test_duplicate_alias_is_refused(admin_client, seed_fixture):
     noor = Person.objects.get(name="Noor Mohammad")
-    response = editor_client.get(person_change_url(noor))
+    response = admin_client.get(person_change_url(noor))
     data = change_form_data(response)
     add_inline_form(response, data, "aliases", name="Noormomad")
 
-    response = editor_client.post(person_change_url(noor), data)
+    response = admin_client.post(person_change_url(noor), data)
 
     assert response.status_code == 200
     assert "Please correct the duplicate data for name" in response.content.decode()
     assert noor.aliases.count() == 3
 
 
-def test_place_name_with_comma_is_refused(editor_client, seed_fixture):
+def test_place_name_with_comma_is_refused(admin_client, seed_fixture):
     kabul = Place.objects.get(name="Kabul")
-    data = change_form_data(editor_client.get(place_change_url(kabul)))
+    data = change_form_data(admin_client.get(place_change_url(kabul)))
     assert data["parent"] == str(Place.objects.get(name="Afghanistan").pk)
     data["name"] = "Kabul, Afghanistan"
 
-    response = editor_client.post(place_change_url(kabul), data)
+    response = admin_client.post(place_change_url(kabul), data)
 
     assert response.status_code == 200
     assert escape("A place name may not contain a comma.") in response.content.decode()
@@ -137,12 +137,12 @@ def test_place_name_with_comma_is_refused(editor_client, seed_fixture):
     assert kabul.name == "Kabul"
 
 
-def test_place_cannot_lie_inside_itself(editor_client, seed_fixture):
+def test_place_cannot_lie_inside_itself(admin_client, seed_fixture):
     afghanistan = Place.objects.get(name="Afghanistan")
-    data = change_form_data(editor_client.get(place_change_url(afghanistan)))
+    data = change_form_data(admin_client.get(place_change_url(afghanistan)))
     data["parent"] = str(Place.objects.get(name="Kabul").pk)
 
-    response = editor_client.post(place_change_url(afghanistan), data)
+    response = admin_client.post(place_change_url(afghanistan), data)
 
     assert response.status_code == 200
     assert "A place cannot lie inside itself." in response.content.decode()
@@ -150,29 +150,29 @@ def test_place_cannot_lie_inside_itself(editor_client, seed_fixture):
     assert afghanistan.parent is None
 
 
-def test_place_added_through_admin_gets_its_parent(editor_client):
+def test_place_added_through_admin_gets_its_parent(admin_client):
     afghanistan = PlaceFactory(name="Afghanistan", kind=Place.Kind.COUNTRY)
-    data = change_form_data(editor_client.get("/admin/people/place/add/"))
+    data = change_form_data(admin_client.get("/admin/people/place/add/"))
     assert data["kind"] == "other"
     data.update(name="Herat", slug="herat", kind="city", parent=str(afghanistan.pk))
 
-    assert editor_client.post("/admin/people/place/add/", data).status_code == 302
+    assert admin_client.post("/admin/people/place/add/", data).status_code == 302
 
     herat = Place.objects.get(slug="herat")
     assert (herat.name, herat.kind, herat.parent) == ("Herat", "city", afghanistan)
 
 
-def test_alias_added_in_the_admin_finds_the_articles_that_use_it(editor_client, client):
+def test_alias_added_in_the_admin_finds_the_articles_that_use_it(admin_client, client):
     from articles.services import articles_import
 
     articles_import(sources=[("t.txt", "= Tatars in Finland =\n\nOld Noormomad lives here.\n".encode())])
     person = Person.objects.create(name="Noor Mohammad", slug="noor-mohammad")
     url = person_change_url(person)
-    response = editor_client.get(url)
+    response = admin_client.get(url)
     data = change_form_data(response)
     add_inline_form(response, data, "aliases", name="Noormomad")
 
-    assert editor_client.post(url, data).status_code == 302
+    assert admin_client.post(url, data).status_code == 302
 
     html = client.get("/people/noor-mohammad/").content.decode()
     assert '<a href="/wiki/tatars-in-finland/">Tatars in Finland</a>' in html

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from articles.models import Article
+from articles.services import article_revision_save
 from encyclopedia.settings import BASE_DIR
 
 FIXTURE = BASE_DIR / "fixtures" / "seed.json"
@@ -29,6 +30,10 @@ class Command(BaseCommand):
             self.stdout.write("Articles exist: fixtures not loaded (your edits are kept).")
         else:
             call_command("loaddata", FIXTURE, verbosity=options["verbosity"])
+            for article in Article.objects.all():
+                # Fixtures bypass the services: give each article its first
+                # revision, so that history and revert start from here.
+                article_revision_save(article=article, comment="Loaded from fixtures/seed.json")
 
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():

@@ -1,0 +1,283 @@
+"""Import wiki-text files in the article admin: upload, preview, confirm.
+
+Step 1 uploads one or more files; step 2 parses them with
+``articles_import_plan`` (the parsing ``articles_import`` does) and shows what
+would be created and changed, writing nothing; the uploaded bytes wait in the
+session under a random token. Step 3 posts the token back and runs
+``articles_import``, the same import as ``manage.py import_articles``, all or
+nothing. Cancel, an error or a finished import drops the session entry.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from .services import ImportFailed, ImportResult, articles_import, articles_import_plan
+
+MiB = 1024 * 1024
+MAX_FILES = 200
+MAX_FILE_SIZE = 1 * MiB
+MAX_TOTAL_SIZE = 5 * MiB
+# A request larger than the files allowed plus room for the multipart
+# headers of every file and the form's own fields is refused unread.
+MAX_REQUEST_SIZE = MAX_TOTAL_SIZE + MAX_FILES * 1024 + 64 * 1024
+
+SESSION_PREFIX = "articles_import:"
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+def max_files() -> int:
+    """How many files one upload may hold: MAX_FILES, unless Django's own
+    DATA_UPLOAD_MAX_NUMBER_FILES refuses fewer."""
+    ceiling = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    return MAX_FILES if ceiling is None else min(MAX_FILES, ceiling)
+
+
+def file_size(size: int, limit: int) -> str:
+    """``size`` in MiB with one decimal, or in bytes where that would read
+    as the ``limit`` it exceeds ("1.0 MiB; files up to 1 MiB")."""
+    shown = f"{size / MiB:.1f}"
+    if float(shown) <= limit / MiB:
+        return f"{size:,} bytes"
+    return f"{shown} MiB"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (the pattern of Django's documentation).
+    Empty files are kept: the parser reports them with the file's name."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,text/plain"}))
+        super().__init__(*args, allow_empty_file=True, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        files = [f for f in files if f]
+        if not files:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(
+        label="Wiki-text files",
+        help_text=(
+            f"One or more UTF-8 wiki-text files (.txt): at most {MAX_FILES} files, "
+            f"each up to {MAX_FILE_SIZE // MiB} MiB, {MAX_TOTAL_SIZE // MiB} MiB in all."
+        ),
+        error_messages={"required": "Choose one or more wiki-text files to import."},
+    )
+
+    def clean_files(self) -> list:
+        files = self.cleaned_data["files"]
+        limit = max_files()
+        if len(files) > limit:
+            raise forms.ValidationError(
+                f"{len(files)} files were chosen; at most {limit} files can be imported at once."
+            )
+        errors = [
+            f"{f.name} is {file_size(f.size, MAX_FILE_SIZE)}; files up to "
+            f"{MAX_FILE_SIZE // MiB} MiB are accepted."
+            for f in files
+            if f.size > MAX_FILE_SIZE
+        ]
+        if errors:
+            raise forms.ValidationError(errors)
+        total = sum(f.size for f in files)
+        if total > MAX_TOTAL_SIZE:
+            raise forms.ValidationError(
+                f"The files come to {file_size(total, MAX_TOTAL_SIZE)}; at most "
+                f"{MAX_TOTAL_SIZE // MiB} MiB can be imported at once."
+            )
+        return files
+
+    def sources(self) -> list[tuple[str, bytes]]:
+        sources = []
+        for f in self.cleaned_data["files"]:
+            f.seek(0)
+            sources.append((f.name, f.read()))
+        return sources
+
+
+class ImportMixin:
+    """Adds ``import/`` to a ModelAdmin of Article."""
+
+    import_form_template = "admin/articles/article/import_form.html"
+    import_preview_template = "admin/articles/article/import_preview.html"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        # csrf_exempt only so that the view can refuse an oversized upload
+        # before anything reads the body; _import_steps is csrf_protect'ed.
+        view = self.admin_site.admin_view(csrf_exempt(self.import_view))
+        return [path("import/", view, name="%s_%s_import" % info), *super().get_urls()]
+
+    def has_import_permission(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "has_import_permission": self.has_import_permission(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    # Views
+
+    def import_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            problem = self._unreadable_upload(request)
+            if problem:
+                # Nothing is done with the request; it is answered with the
+                # empty form (the CSRF token could not be read to check it).
+                return self._render_form(request, ImportForm(), problem)
+        return csrf_protect(self._import_steps)(request)
+
+    def _import_steps(self, request):
+        if request.method != "POST":
+            return self._render_form(request, ImportForm())
+        if "token" in request.POST:
+            return self._import_confirm(request)
+        # A new upload replaces an import still waiting for confirmation.
+        self._forget(request)
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            sources = form.sources()
+            try:
+                plan = articles_import_plan(sources=sources)
+            except ImportFailed as exc:
+                form.add_error("files", f"Nothing was imported: {exc}")
+            else:
+                token = self._keep(request, sources)
+                context = {
+                    **self._context(request, "Import wiki-text: preview"),
+                    "plan": plan,
+                    "token": token,
+                }
+                return TemplateResponse(request, self.import_preview_template, context)
+        return self._render_form(request, form)
+
+    def _import_confirm(self, request):
+        sources = self._take(request, request.POST["token"])
+        if sources is None:
+            messages.error(
+                request,
+                "This import is no longer waiting: it was already confirmed or cancelled, "
+                "or the session ended. Nothing was imported; upload the files again.",
+            )
+            return HttpResponseRedirect(self._url("import"))
+        if request.POST.get("action") != "confirm":
+            messages.info(request, "Import cancelled; nothing was imported.")
+            return HttpResponseRedirect(self._url("changelist"))
+
+        def log(result: ImportResult) -> None:
+            # Called inside the import's transaction: no log without the import.
+            message = f"Imported from {result.name}"
+            if result.created:
+                self.log_addition(request, result.article, message)
+            else:
+                self.log_change(request, result.article, message)
+
+        try:
+            results = articles_import(sources=sources, on_progress=log, user=request.user)
+        except ImportFailed as exc:
+            messages.error(request, f"Nothing was imported: {exc}")
+            return HttpResponseRedirect(self._url("import"))
+        created = sum(result.created for result in results)
+        messages.success(
+            request,
+            f"Imported {len(results)} article(s): {created} created, "
+            f"{len(results) - created} updated.",
+        )
+        return HttpResponseRedirect(self._url("changelist"))
+
+    # Helpers
+
+    def _unreadable_upload(self, request) -> str:
+        """Why the POST body cannot be taken, or ''. Reads (parses) the body."""
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_REQUEST_SIZE:
+            return (
+                f"The upload is {file_size(length, MAX_TOTAL_SIZE)}; at most "
+                f"{MAX_TOTAL_SIZE // MiB} MiB can be imported at once. Nothing was imported."
+            )
+        try:
+            request.POST, request.FILES  # noqa: B018 - parse now, to catch the limits
+        except TooManyFilesSent:
+            return f"At most {max_files()} files can be imported at once. Nothing was imported."
+        except RequestDataTooBig:
+            return (
+                f"The upload is too large; at most {MAX_TOTAL_SIZE // MiB} MiB can be imported "
+                "at once. Nothing was imported."
+            )
+        return ""
+
+    def _forget(self, request) -> None:
+        for key in [key for key in request.session.keys() if key.startswith(SESSION_PREFIX)]:
+            del request.session[key]
+
+    def _keep(self, request, sources: list[tuple[str, bytes]]) -> str:
+        """Keep the files in the session until confirmed or cancelled. A new
+        upload forgets the last (see _forget), so a session holds at most one
+        waiting import and an abandoned preview takes no room for long."""
+        token = secrets.token_urlsafe(24)
+        request.session[SESSION_PREFIX + token] = [
+            [name, base64.b64encode(data).decode("ascii")] for name, data in sources
+        ]
+        return token
+
+    def _take(self, request, token: str) -> list[tuple[str, bytes]] | None:
+        """The files kept under ``token``, removed from the session."""
+        if not TOKEN_RE.fullmatch(token):
+            return None
+        kept = request.session.pop(SESSION_PREFIX + token, None)
+        if kept is None:
+            return None
+        return [(name, base64.b64decode(data)) for name, data in kept]
+
+    def _url(self, view: str) -> str:
+        info = self.opts.app_label, self.opts.model_name, view
+        return reverse("admin:%s_%s_%s" % info, current_app=self.admin_site.name)
+
+    def _context(self, request, title: str) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "changelist_url": self._url("changelist"),
+            "import_url": self._url("import"),
+            "max_files": max_files(),
+            "max_file_mib": MAX_FILE_SIZE // MiB,
+            "max_total_mib": MAX_TOTAL_SIZE // MiB,
+        }
+
+    def _render_form(self, request, form: ImportForm, problem: str = ""):
+        context = {
+            **self._context(request, "Import wiki-text"),
+            "form": form,
+            "problem": problem,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, self.import_form_template, context)
