@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench clean
+.PHONY: install run test serve bench clean
 
 install: $(STAMP)
 
@@ -19,8 +19,26 @@ run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py setup_site
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Production: debug off, DJANGO_SECRET_KEY required (migrate stops with
+# "Configuration error: DJANGO_SECRET_KEY is not set" when it is missing).
+# Set DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL as README.md describes;
+# BIND (127.0.0.1:8000) and WORKERS (2) choose gunicorn's address and workers.
+serve: install
+	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput
+	DJANGO_DEBUG=0 $(BIN)/gunicorn encyclopedia.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WORKERS:-2} --access-logfile -
+
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .hypothesis
+
+# Load tests (not part of `make test`): readers with wrk against gunicorn, then
+# 8 concurrent editors through the admin, each on a throwaway PostgreSQL
+# database (BENCH_PG_SERVER, default postgres://postgres@127.0.0.1:5432).
+# Needs Debian's wrk (apt-get install -y wrk). See bench/README.md.
+.PHONY: load
+load: install
+	$(BIN)/python bench/load_readers.py
+	$(BIN)/python bench/load_editors.py

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import slugify
 from reversion.models import Revision, Version
 
 from . import editing, history
@@ -29,6 +30,17 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"
+
+    def clean_tags(self):
+        tags = self.cleaned_data["tags"]
+        # A tag needs a page of its own, so a slug to address it by.
+        bad = [tag for tag in tags if not slugify(tag, allow_unicode=True)]
+        if bad:
+            raise forms.ValidationError(
+                "A tag needs at least one letter or digit: %(tags)s",
+                params={"tags": ", ".join(repr(tag) for tag in bad)},
+            )
+        return tags
 
     def clean(self):
         cleaned = super().clean()

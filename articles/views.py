@@ -2,9 +2,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from .cache import page_cache
 from .models import Article, FormerName, Language, Religion
 from .selectors import article_page
 from .templatetags.editing import can_preview, editor_tools
@@ -13,6 +15,7 @@ PAGE_SIZE = 50
 LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
 
 
+@method_decorator(page_cache, name="dispatch")
 class ArticleListView(ListView):
     """The home page: every published article, A to Z."""
 
@@ -24,6 +27,7 @@ class ArticleListView(ListView):
         return Article.objects.published().listing().order_by("title")
 
 
+@page_cache
 def article_detail(request, slug: str):
     """The public page. Editors (see templatetags.editing) may also preview
     drafts, and get an Edit link and create links for missing titles; for
@@ -51,6 +55,7 @@ def article_detail(request, slug: str):
     return response
 
 
+@page_cache
 def article_index(request):
     """A–Z index of articles, one letter at a time, paginated."""
     letter = request.GET.get("letter", "").upper()
@@ -74,6 +79,7 @@ def _term_page(request, *, template: str, term, articles, heading: str):
     return render(request, template, {"term": term, "page_obj": page, "heading": heading})
 
 
+@page_cache
 def tag_detail(request, slug: str):
     tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().listing().filter(tags=tag)
@@ -81,6 +87,7 @@ def tag_detail(request, slug: str):
                       heading=f"Articles tagged “{tag.name}”")
 
 
+@page_cache
 def language_detail(request, slug: str):
     language = get_object_or_404(Language, slug=slug)
     articles = Article.objects.published().listing().filter(languages=language)
@@ -88,6 +95,7 @@ def language_detail(request, slug: str):
                       articles=articles, heading=f"Communities that speak {language.name}")
 
 
+@page_cache
 def religion_detail(request, slug: str):
     religion = get_object_or_404(Religion, slug=slug)
     articles = Article.objects.published().listing().filter(religions=religion)

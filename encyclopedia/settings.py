@@ -6,9 +6,19 @@ DJANGO_ALLOWED_HOSTS comma-separated host names (default: localhost names)
 DATABASE_URL        e.g. postgres://user@127.0.0.1:5432/encyclopedia
                     (default: SQLite file db.sqlite3 in the project)
 REDIS_URL           e.g. redis://127.0.0.1:6379/0 selects the Redis cache
+DJANGO_STATIC_ROOT  where collectstatic writes (default: staticfiles/ in the project)
+
+Production security (all on when DJANGO_DEBUG is off; see the end of this file):
+DJANGO_SECURE_SSL_REDIRECT   "0" stops redirecting http to https (default on)
+DJANGO_BEHIND_TLS_PROXY      "1" trusts X-Forwarded-Proto: https from the proxy
+DJANGO_SECURE_HSTS_SECONDS   HSTS max-age (default one year; "0" turns HSTS off)
+DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS, DJANGO_SECURE_HSTS_PRELOAD  (default on)
+DJANGO_SECURE_COOKIES        "0" allows the session/CSRF cookies over http
+DJANGO_AXES_FAILURE_LIMIT    failed admin logins before a lockout (default 5)
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +65,8 @@ INSTALLED_APPS = [
     "reversion",
     "articles",
     "people",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +78,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: it turns a lockout into its 429 response.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks for a lockout before any other backend authenticates.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "encyclopedia.urls"
@@ -124,7 +145,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -144,3 +165,62 @@ TAGGIT_CASE_INSENSITIVE = True
 # Imports read whole files into memory; larger uploads are refused.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
+
+# --- Security -----------------------------------------------------------------
+# Production (DEBUG off) gets https-only cookies, HSTS and a redirect to https;
+# each can be turned off from the environment where a deployment needs it
+# (e.g. DJANGO_SECURE_SSL_REDIRECT=0 when the proxy already redirects).
+PRODUCTION = not DEBUG
+
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
+if env_bool("DJANGO_BEHIND_TLS_PROXY"):
+    # Only behind a proxy that sets (and strips from clients) this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_SECURE_HSTS_SECONDS") or (365 * 24 * 60 * 60 if PRODUCTION else 0)
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", PRODUCTION)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", PRODUCTION)
+SESSION_COOKIE_HTTPONLY = True
+# No page script reads the CSRF cookie (forms carry the token in a field).
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): no inline or foreign script anywhere.
+# Styles allow 'unsafe-inline' because the admin's own templates
+# (templates/admin/, and Django's) use <style> blocks and style attributes and
+# django-csp has no per-path policy; public pages have no inline styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# django-axes: after 5 failed admin logins for one username from one address,
+# that pair is locked out for an hour (429); a success clears the count.
+# Attempts are recorded in the database, so several app servers share them.
+# Behind a proxy every client has the proxy's REMOTE_ADDR: the username half
+# of the key still throttles guessing one account's password.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Lockouts are managed from the command line, not the admin:
+#   manage.py axes_list_attempts / axes_reset_username NAME / axes_reset
+# (registering axes' models in the admin would also need cases for them in
+# the admin permission matrix, tests/test_permissions.py).
+AXES_ENABLE_ADMIN = False

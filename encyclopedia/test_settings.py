@@ -23,3 +23,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"encyclopedia-test-{os.getpid()}.sqlite3")
     }
+
+# The test client and the live server speak plain http: no redirect to https
+# and no https-only cookies here, whatever production does (set explicitly, so
+# the suite does not depend on the environment it runs in).
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+
+# django-axes stays on (tests/test_security.py checks the lockout). Attempts
+# live in the test database, rolled back or flushed after each test, so no test
+# inherits another's failures; the caches are cleared per test as well.
+AXES_ENABLED = True

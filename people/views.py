@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
+from articles.cache import page_cache
 from articles.models import Article, Mention
 
 from .models import Person, Place
@@ -15,12 +16,14 @@ def _mentioning(**lookup):
     )
 
 
+@page_cache
 def person_detail(request, slug: str):
     person = get_object_or_404(Person.objects.prefetch_related("aliases", "places"), slug=slug)
     articles = _mentioning(person_mentions__person=person, person_mentions__state__in=Mention.SHOWN)
     return render(request, "people/person_detail.html", {"person": person, "articles": articles})
 
 
+@page_cache
 def place_detail(request, slug: str):
     place = get_object_or_404(Place.objects.select_related("parent__parent__parent"), slug=slug)
     return render(

@@ -29,3 +29,39 @@ def seed_fixture(db):
 
     return Article.objects.get(slug="russians-in-afghanistan")
 
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Database rollbacks don't reach the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _editors_group(request):
+    """Tests with real transactions end by flushing the database, which also
+    removes what data migrations made; give later tests the Editors group
+    back (the migration's own function, idempotent)."""
+    names = set(request.fixturenames)
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")
+    elif "transactional_db" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    if not Group.objects.filter(name="Editors").exists():
+        migration = importlib.import_module("articles.migrations.0003_editors_group")
+        with connection.schema_editor(atomic=False) as schema_editor:
+            migration.create_editors_group(apps, schema_editor)

@@ -566,3 +566,22 @@ def test_editing_population_history_in_the_admin_redraws_the_chart(admin_client,
 
     html = client.get(ARTICLE_URL).content.decode()
     assert "2009: 1,500 (est.); 2021: 1,200 (est.)</desc>" in html
+
+
+def test_a_tag_without_letters_or_digits_is_refused(admin_client, seed_fixture):
+    response, data = open_form(admin_client, change_url(seed_fixture))
+    data["tags"] = "Afghanistan, >"
+
+    response = post_form(admin_client, change_url(seed_fixture), data)
+
+    assert response.status_code == 200
+    assert "A tag needs at least one letter or digit: &#x27;&gt;&#x27;" in response.content.decode()
+    assert sorted(seed_fixture.tags.names()) == ["Afghanistan", "Russian diaspora"]
+
+
+def test_an_existing_tag_without_a_slug_is_shown_unlinked(client, seed_fixture):
+    from taggit.models import Tag
+
+    seed_fixture.tags.add(Tag.objects.create(name="!!!", slug=""))
+    html = client.get(ARTICLE_URL).content.decode()
+    assert "Tags: " in html and "!!!" in html and 'href="/tags//"' not in html
