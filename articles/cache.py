@@ -16,18 +16,13 @@ generation is deliberately coarse: one edit may change many pages (links to a
 renamed or deleted article, a person's name on every page that mentions them,
 the home page, the index), and working out exactly which is where bugs hide.
 
-Two hooks notice writes:
-
-* ``post_save`` / ``post_delete`` / ``m2m_changed`` receivers for every model
-  of the ``articles``, ``people`` and ``taggit`` apps (connected in
-  ``ArticlesConfig.ready``);
-* a database ``execute_wrapper`` that sees every INSERT, UPDATE or DELETE
-  statement on those apps' tables. The services write a lot without
-  signals (``QuerySet.update`` for ``lead_html`` and ``search_document``,
-  ``bulk_create`` / ``bulk_update`` for sections, links, mentions and See
-  also targets), so ``article_refresh`` alone, or ``_render_linking`` after a
-  delete, sends no signal at all; the wrapper makes any such write count,
-  whatever code path it comes from.
+Writes are noticed by a database ``execute_wrapper`` (installed from
+``ArticlesConfig.ready``) that sees every INSERT, UPDATE, DELETE or TRUNCATE
+statement on the tables of the ``articles``, ``people`` and ``taggit`` apps.
+Model signals would not do: the services write a lot without them
+(``QuerySet.update`` for ``lead_html`` and ``search_document``,
+``bulk_create`` / ``bulk_update`` for sections, links, mentions and See also
+targets), so any such write counts, whatever code path it comes from.
 
 When the bump happens (see ``content_changed``): after the transaction
 commits (``transaction.on_commit``), and also at once. Only the bump after the
@@ -57,7 +52,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -132,12 +126,6 @@ def content_changed(using: str = DEFAULT_DB_ALIAS) -> None:
 # Noticing writes ---------------------------------------------------------------
 
 
-def _on_model_change(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
-    action = kwargs.get("action")  # m2m_changed only: act after the write
-    if action is None or action.startswith("post_"):
-        content_changed(using)
-
-
 def content_tables() -> set[str]:
     tables = set()
     for label in CONTENT_APPS:
@@ -183,17 +171,6 @@ def connect_receivers() -> None:
         + "|".join(re.escape(t) for t in sorted(tables, key=len, reverse=True))
         + r")[\"`\s]"
     )
-    for label in CONTENT_APPS:
-        for model in apps.get_app_config(label).get_models():
-            uid = f"articles.cache:{model._meta.label}"
-            post_save.connect(_on_model_change, sender=model, dispatch_uid=uid + ":save")
-            post_delete.connect(_on_model_change, sender=model, dispatch_uid=uid + ":delete")
-            for field in model._meta.local_many_to_many:
-                through = getattr(field.remote_field, "through", None)
-                if through is not None:
-                    m2m_changed.connect(
-                        _on_model_change, sender=through, dispatch_uid=f"{uid}:{field.name}:m2m"
-                    )
     connection_created.connect(_on_connection_created, dispatch_uid="articles.cache:wrapper")
     for connection in connections.all(initialized_only=True):
         _install_wrapper(connection)

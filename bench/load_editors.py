@@ -260,7 +260,7 @@ def main() -> int:
         ).strip().splitlines()[-1].split()
         ids = [int(i) for i in ids]
         shared, own = ids[0], ids[1:]
-        base = site.start(args.workers)
+        site.start(args.workers)
         port = site.port
         outcomes: list[Outcome] = []
         failures: list[str] = []

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from articles.models import Article, Mention, PersonMention, PlaceMention, SeeAlso
+from articles.models import Article, Mention, PersonMention, SeeAlso
 from articles.services import (
     article_refresh,
     articles_import,

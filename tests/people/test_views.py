@@ -23,7 +23,7 @@ def test_person_page_shows_names_places_and_the_articles_that_mention_them(clien
 
 
 def test_person_page_hides_draft_articles(client):
-    person = PersonFactory(name="Jane Roe", slug="jane-roe")
+    PersonFactory(name="Jane Roe", slug="jane-roe")
     ArticleFactory(title="Draft in X", status=Article.Status.DRAFT, lead="Jane Roe lived here.")
     ArticleFactory(title="Public in Y", lead="Jane Roe lived there too.")
 
