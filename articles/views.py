@@ -74,30 +74,23 @@ def article_index(request):
     )
 
 
-def _term_page(request, *, template: str, term, articles, heading: str):
-    page = Paginator(articles.order_by("title"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, template, {"term": term, "page_obj": page, "heading": heading})
+# Pages listing the communities that share an infobox term or a tag:
+# (model, Article lookup, heading with the term's name).
+TERM_PAGES = {
+    "tag": (Tag, "tags", "Articles tagged “{}”"),
+    "language": (Language, "languages", "Communities that speak {}"),
+    "religion": (Religion, "religions", "Communities that follow {}"),
+}
 
 
 @page_cache
-def tag_detail(request, slug: str):
-    tag = get_object_or_404(Tag, slug=slug)
-    articles = Article.objects.published().listing().filter(tags=tag)
-    return _term_page(request, template="articles/term_detail.html", term=tag, articles=articles,
-                      heading=f"Articles tagged “{tag.name}”")
-
-
-@page_cache
-def language_detail(request, slug: str):
-    language = get_object_or_404(Language, slug=slug)
-    articles = Article.objects.published().listing().filter(languages=language)
-    return _term_page(request, template="articles/term_detail.html", term=language,
-                      articles=articles, heading=f"Communities that speak {language.name}")
-
-
-@page_cache
-def religion_detail(request, slug: str):
-    religion = get_object_or_404(Religion, slug=slug)
-    articles = Article.objects.published().listing().filter(religions=religion)
-    return _term_page(request, template="articles/term_detail.html", term=religion,
-                      articles=articles, heading=f"Communities that follow {religion.name}")
+def term_detail(request, slug: str, kind: str):
+    model, lookup, heading = TERM_PAGES[kind]
+    term = get_object_or_404(model, slug=slug)
+    articles = Article.objects.published().listing().filter(**{lookup: term}).order_by("title")
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "articles/term_detail.html",
+        {"term": term, "page_obj": page, "heading": heading.format(term.name)},
+    )
