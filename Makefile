@@ -42,3 +42,10 @@ clean:
 load: install
 	$(BIN)/python bench/load_readers.py
 	$(BIN)/python bench/load_editors.py
+
+# Benchmarks of issue 6 (not part of `make test`): synthetic data at 1,000,
+# 10,000 and 100,000 articles, import/export, queries per page, search, and
+# the article page over HTTP with wrk; writes bench/RESULTS.md. Takes about
+# half an hour; BENCH_ARGS="--sizes 200,1000,5000" for a quick run.
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -41,14 +41,7 @@ def link_titles(text: str) -> list[str]:
 def render(text: str, urls: Mapping[str, str]) -> str:
     """Markdown to safe HTML. ``urls`` maps linked titles to the URLs of
     existing articles; titles it leaves out are shown as missing."""
-    html = _md.render(text, {"wikilink_urls": urls})
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-    )
+    return _cleaner.clean(_md.render(text, {"wikilink_urls": urls}))
 
 
 def _wikilink_rule(state: StateInline, silent: bool) -> bool:
@@ -74,6 +67,13 @@ def _render_wikilink(renderer, tokens, idx, options, env) -> str:
     return f'<span class="missing" title="{escape(meta["title"])}: no article yet">{label}</span>'
 
 
+# Built once: nh3.clean() would convert these settings for every call.
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel="noopener noreferrer",
+)
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _md.enable("table")
 _md.enable("strikethrough")

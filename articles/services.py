@@ -3,15 +3,27 @@ the views all call these: one implementation of each operation."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import json
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
-import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, models, router, transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import is_protected_type
+from django.utils.text import slugify
 from reversion.models import Revision, Version
-
-from django.db.models import Q
+from reversion.revisions import _get_options as reversion_options
 
 from encyclopedia.text import unique_slug
 from people.models import Alias, Person, Place
@@ -19,6 +31,7 @@ from people.models import Alias, Person, Place
 from . import markdown, wikitext
 from .mentions import NameIndex, build_index
 from .models import (
+    ARTICLE_ROWS,
     Article,
     ArticleLanguage,
     ArticleReligion,
@@ -28,10 +41,11 @@ from .models import (
     Mention,
     PersonMention,
     PlaceMention,
+    PopulationFigure,
     PopulationPlace,
     Religion,
-    SeeAlso,
     Section,
+    SeeAlso,
     WikiLink,
 )
 
@@ -40,140 +54,555 @@ class ImportFailed(Exception):
     """An import that wrote nothing; the message names the file and line."""
 
 
+# A file to import: its name, and its bytes or the path to read them from.
+# Paths are read when their batch comes, twice (checked, then imported), so
+# that an import of any size holds one batch of documents in memory.
+Source = tuple[str, "bytes | Path"]
+
+IMPORT_BATCH = 250
+
+
 @dataclass(frozen=True)
 class ImportResult:
     name: str
-    article: Article
+    article_id: int
+    title: str
+    slug: str
     created: bool
+
+    @property
+    def article(self) -> Article:
+        """The article as it is now (a query): results stay small however
+        many files an import has."""
+        return Article.objects.get(pk=self.article_id)
 
 
 def articles_import(
     *,
-    sources: Iterable[tuple[str, bytes]],
+    sources: Iterable[Source],
     on_progress: Callable[[ImportResult], None] | None = None,
     user=None,
 ) -> list[ImportResult]:
     """Import wiki-text files, all or nothing.
 
-    ``sources`` are (name, bytes) pairs; every file is parsed before anything
-    is written, and all writes share one transaction. Each article imported
-    gets a revision by ``user`` (None for the command line).
+    Every file is parsed before anything is written (the first bad one
+    raises ImportFailed naming its file and line), then the files are
+    imported in batches inside one transaction. An article whose title
+    exists is updated in place; editorial data the wiki-text does not hold
+    (status, tags, hand-made mentions, population history) is kept. Each
+    article gets a revision by ``user`` (None for the command line).
     """
-    docs = _parse_sources(sources)
-    results = []
-    names = name_index()
+    sources = list(sources)
+    titles = [doc.title for _, doc in _parse_sources(sources)]
+    results: list[ImportResult] = []
     with transaction.atomic():
-        for name, doc in docs:
-            try:
-                article, created = article_import(doc=doc, names=names)
-            except ValidationError as exc:
-                raise ImportFailed(f"{name}: {_describe(exc)}") from None
-            article_revision_save(article=article, user=user, comment=f"Imported from {name}")
-            result = ImportResult(name=name, article=article, created=created)
-            results.append(result)
-            if on_progress:
-                on_progress(result)
+        run = _ImportRun(titles)
+        with _render_pool(run.names, batches=-(-len(sources) // IMPORT_BATCH)) as pool:
+            # A pipeline: batch k is rendered (in the pool) while k-1 is written.
+            waiting: _Batch | None = None
+            for start in range(0, len(sources), IMPORT_BATCH):
+                docs = [(name, _parse(name, data))
+                        for name, data in sources[start : start + IMPORT_BATCH]]
+                prepared = run.prepare(docs, pool)
+                if waiting:
+                    results += _report(run.write(waiting, user=user), on_progress)
+                waiting = prepared
+            if waiting:
+                results += _report(run.write(waiting, user=user), on_progress)
+        run.link_created()
     return results
 
 
-def _parse_sources(sources: Iterable[tuple[str, bytes]]) -> list[tuple[str, wikitext.ArticleDoc]]:
-    """Every file parsed, before anything is written; the first bad one
-    raises ImportFailed naming its file and line."""
-    docs: list[tuple[str, wikitext.ArticleDoc]] = []
+def _report(results: list[ImportResult], on_progress) -> list[ImportResult]:
+    if on_progress:
+        for result in results:
+            on_progress(result)
+    return results
+
+
+# Rendering Markdown and finding mentions is most of an import's work, and
+# needs no database: in a large import, worker processes do it while the
+# import process writes. Forked, they start with the name index in memory.
+_WORKERS = max(1, min(4, os.cpu_count() or 1))
+_worker_names: NameIndex | None = None
+
+
+def _start_worker(names: NameIndex) -> None:
+    global _worker_names
+    _worker_names = names
+
+
+@contextlib.contextmanager
+def _render_pool(names: NameIndex, *, batches: int) -> Iterator[Executor | None]:
+    if batches < 2 or _WORKERS < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=_WORKERS,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(names,),
+    )
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def render_and_find(
+    work: list[tuple[str, list[str], str]],
+    urls: dict[str, str],
+    new_places: list[tuple[int, str]],
+    names: NameIndex | None = None,
+) -> list[tuple[str, list[str], set[int], set[int]]]:
+    """For each (lead, section bodies, text) of ``work``: the lead's and
+    bodies' HTML and the (people, places) the text names. In a worker,
+    ``new_places`` are the places the import made since it started."""
+    names = names or _worker_names
+    names.add_places(new_places)
+    return [
+        (markdown.render(lead, urls), [markdown.render(body, urls) for body in bodies],
+         *names.find(text))
+        for lead, bodies, text in work
+    ]
+
+
+@dataclass
+class _Batch:
+    docs: list[tuple[str, wikitext.ArticleDoc]]
+    built: list[_BuiltArticle]
+    see_also_targets: dict[str, Article]
+    rendered: Callable[[], list[tuple[str, list[str], set[int], set[int]]]]
+
+
+def _read(data: bytes | Path) -> bytes:
+    return data.read_bytes() if isinstance(data, Path) else data
+
+
+def _parse(name: str, data: bytes | Path) -> wikitext.ArticleDoc:
+    try:
+        return wikitext.parse(wikitext.decode(_read(data)))
+    except wikitext.WikitextError as exc:
+        raise ImportFailed(exc.located(name)) from None
+
+
+def _parse_sources(sources: Iterable[Source]) -> Iterator[tuple[str, wikitext.ArticleDoc]]:
+    """Every file parsed, one at a time; the first bad one raises
+    ImportFailed naming its file and line."""
     first_file: dict[str, str] = {}
     for name, data in sources:
-        try:
-            doc = wikitext.parse(wikitext.decode(data))
-        except wikitext.WikitextError as exc:
-            raise ImportFailed(exc.located(name)) from None
+        doc = _parse(name, data)
         if doc.title in first_file:
             raise ImportFailed(
                 f"{name}:1: the title {doc.title!r} is also the title of {first_file[doc.title]}"
             )
         first_file[doc.title] = name
-        docs.append((name, doc))
-    return docs
+        yield name, doc
 
 
-@transaction.atomic
-def article_import(
-    *, doc: wikitext.ArticleDoc, names: NameIndex | None = None
-) -> tuple[Article, bool]:
-    """Create or update the article titled ``doc.title`` to match ``doc``
-    exactly: rows the document no longer has are removed. Editorial data the
-    wiki-text does not hold (status, tags, hand-made mentions, population
-    history) is kept."""
-    article = Article.objects.select_for_update().filter(title=doc.title).first()
-    created = article is None
-    if article is None:
-        article = Article(
-            title=doc.title,
-            slug=unique_slug(Article, doc.title),
-            status=Article.Status.PUBLISHED,
+def _chunks(items: list, size: int = 500) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class _ImportRun:
+    """One import: what every batch needs to know about all of it. Links
+    between the imported articles resolve whatever their order, because the
+    slug of every title is settled before the first batch is written."""
+
+    def __init__(self, titles: list[str]):
+        self.names = name_index()
+        self.existing: dict[str, tuple[int, str, str]] = {}  # title: (pk, slug, status)
+        for chunk in _chunks(titles):
+            for pk, title, slug, status in Article.objects.filter(title__in=chunk).values_list(
+                "pk", "title", "slug", "status"
+            ):
+                self.existing[title] = (pk, slug, status)
+        self.created_slugs = _new_slugs([t for t in titles if t not in self.existing])
+        self.imported_ids: set[int] = set()
+        self.new_places: list[tuple[int, str]] = []
+
+    def url(self, title: str) -> str | None:
+        """The address the title will have once imported; None if it is not
+        an imported title, or one of a draft."""
+        if title in self.created_slugs:
+            slug = self.created_slugs[title]
+        elif title in self.existing and self.existing[title][2] == Article.Status.PUBLISHED:
+            slug = self.existing[title][1]
+        else:
+            return None
+        return reverse("article-detail", kwargs={"slug": slug})
+
+    def urls(self, titles: set[str]) -> dict[str, str]:
+        urls = {}
+        rest = set()
+        for title in titles:
+            url = self.url(title)
+            if url:
+                urls[title] = url
+            else:
+                rest.add(title)
+        urls.update((t, a.get_absolute_url()) for t, a in resolve_titles(rest).items())
+        return urls
+
+    def prepare(
+        self, docs: list[tuple[str, wikitext.ArticleDoc]], pool: Executor | None
+    ) -> _Batch:
+        """Build a batch's articles and rows, and start rendering them and
+        finding their mentions (in ``pool`` if there is one, while the
+        previous batch is written)."""
+        titles = [doc.title for _, doc in docs]
+        found = {a.title: a for a in Article.objects.select_for_update().filter(title__in=titles)}
+        hosts = {t: c for t in titles if (c := _host_country(t))}
+        places = _get_or_create_named_many(
+            Place, sorted(set(hosts.values())), kind=Place.Kind.COUNTRY
         )
+        places.update(_get_or_create_named_many(
+            Place, sorted({p for _, d in docs for p in d.infobox.places} - places.keys())
+        ))
+        new_places = [(p.pk, name) for name, p in places.items() if name not in self.names.places]
+        self.names.add_places(new_places)
+        self.new_places += new_places
+        languages = _get_or_create_named_many(
+            Language, sorted({n for _, d in docs for n in d.infobox.languages})
+        )
+        religions = _get_or_create_named_many(
+            Religion, sorted({n for _, d in docs for n in d.infobox.religions})
+        )
+
+        built = []
+        for name, doc in docs:
+            article = found.get(doc.title) or Article(
+                title=doc.title,
+                slug=self.created_slugs[doc.title],
+                status=Article.Status.PUBLISHED,
+            )
+            try:
+                built.append(_build_article(article, doc, places, languages, religions))
+            except ValidationError as exc:
+                raise ImportFailed(f"{name}: {_describe(exc)}") from None
+        _fill_origins([b.article for b in built])
+
+        urls = self.urls({t for b in built for t in b.link_titles()})
+        see_also_targets = resolve_titles(
+            {row.target_title for b in built for row in b.see_also} - self.created_slugs.keys()
+        )
+        kept = _kept_rows([b.article.pk for b in built if b.article.pk])
+        for b in built:
+            b.kept = kept.get(b.article.pk)
+        work = [(b.article.lead, [s.body for s in b.sections], b.text()) for b in built]
+        if pool is None:
+            done = render_and_find(work, urls, [], self.names)
+            rendered = lambda: done
+        else:
+            size = -(-len(work) // _WORKERS)
+            futures = [
+                pool.submit(render_and_find, work[i : i + size], urls, list(self.new_places))
+                for i in range(0, len(work), size)
+            ]
+            rendered = lambda: [row for f in futures for row in f.result()]
+        return _Batch(docs, built, see_also_targets, rendered)
+
+    def write(self, batch: _Batch, *, user) -> list[ImportResult]:
+        """Write a prepared batch: articles, rows, mentions, revisions."""
+        built = batch.built
+        for b, (lead_html, bodies_html, people, places) in zip(
+            built, batch.rendered(), strict=True
+        ):
+            b.article.lead_html = lead_html
+            for section, html in zip(b.sections, bodies_html, strict=True):
+                section.body_html = html
+            b.wikilinks = [WikiLink(target_title=t) for t in sorted(b.link_titles())]
+            b.set_mentions(people, places)
+        _people_and_places_named(built)
+        for b in built:
+            b.article.search_document = b.search_document()
+
+        updated = [b for b in built if b.article.pk]
+        now = timezone.now()
+        Article.objects.bulk_create([b.article for b in built if not b.article.pk])
+        for b in updated:
+            b.article.updated = now
+            Article.updated.field.pre_save(b.article, add=False)
+        Article.objects.bulk_update(
+            [b.article for b in updated], _ARTICLE_IMPORT_FIELDS, batch_size=100
+        )
+        ids = [b.article.pk for b in updated]
+        for model, _ in _BUILT_ROWS[:7]:
+            model.objects.filter(article_id__in=ids).delete()
+        PersonMention.objects.filter(article_id__in=ids, state=Mention.State.FOUND).delete()
+        PlaceMention.objects.filter(article_id__in=ids, state=Mention.State.FOUND).delete()
+        for b in built:
+            b.attach(batch.see_also_targets)
+        for model, attribute in _BUILT_ROWS:
+            model.objects.bulk_create([row for b in built for row in getattr(b, attribute)])
+
+        revisions_save(
+            [(b.article, b.revision_rows()) for b in built],
+            user=user,
+            comments=[f"Imported from {name}" for name, _ in batch.docs],
+        )
+        results = []
+        for (name, _), b in zip(batch.docs, built, strict=True):
+            self.imported_ids.add(b.article.pk)
+            results.append(ImportResult(
+                name=name, article_id=b.article.pk, title=b.article.title,
+                slug=b.article.slug, created=b.created,
+            ))
+        return results
+
+    def link_created(self) -> None:
+        """After the last batch: See also rows anywhere that name an
+        imported title now point at it, and articles outside the import
+        whose [[links]] name a new title are rendered again."""
+        published = [
+            title for title in [*self.created_slugs, *self.existing]
+            if title in self.created_slugs or self.existing[title][2] == Article.Status.PUBLISHED
+        ]
+        for chunk in _chunks(published):
+            SeeAlso.objects.filter(target_title__in=chunk).update(
+                target=Subquery(
+                    Article.objects.published()
+                    .filter(title=OuterRef("target_title"))
+                    .values("pk")[:1]
+                )
+            )
+        for chunk in _chunks(list(self.created_slugs)):
+            linking = set(
+                WikiLink.objects.filter(target_title__in=chunk).values_list("article_id", flat=True)
+            )
+            for other in Article.objects.filter(pk__in=linking - self.imported_ids):
+                article_render(article=other)
+
+
+# What an import writes of an article, besides the article row.
+_ARTICLE_IMPORT_FIELDS = [
+    "lead", "lead_html", "group_name", "population", "population_note", "origin_group",
+    "origin_country", "host_country", "search_document", "updated",
+]
+
+
+class _BuiltArticle:
+    """An article and its rows as a document makes them, before writing."""
+
+    def __init__(self, article: Article, created: bool):
+        self.article = article
+        self.created = created
+        self.sections: list[Section] = []
+        self.see_also: list[SeeAlso] = []
+        self.extra_rows: list[InfoboxRow] = []
+        self.place_rows: list[PopulationPlace] = []
+        self.language_rows: list[ArticleLanguage] = []
+        self.religion_rows: list[ArticleReligion] = []
+        self.wikilinks: list[WikiLink] = []
+        self.person_mentions: list[PersonMention] = []
+        self.place_mentions: list[PlaceMention] = []
+        self.kept: tuple[list, list, list] | None = None
+        self.kept_mentions: list[Mention] = []  # hand-made ones, kept
+        self.population_figures: list[PopulationFigure] = []
+        self.named_people: list[Person] = []
+        self.named_places: list[str] = []
+
+    def link_titles(self) -> set[str]:
+        texts = [self.article.lead, *(s.body for s in self.sections)]
+        return {title for text in texts for title in markdown.link_titles(text)}
+
+    def text(self) -> str:
+        return article_text_of(self.article, self.sections)
+
+    def set_mentions(self, people: set[int], places: set[int]) -> None:
+        """Found mentions, given ``kept``: the hand-made person and place
+        mentions and population figures of an article being updated."""
+        kept_people, kept_places, self.population_figures = self.kept or ([], [], [])
+        hand_people = {m.person_id for m in kept_people}
+        hand_places = {m.place_id for m in kept_places}
+        self.kept_mentions = [*kept_people, *kept_places]
+        self.person_mentions = [
+            PersonMention(state=Mention.State.FOUND, person_id=pk)
+            for pk in sorted(people - hand_people)
+        ]
+        self.place_mentions = [
+            PlaceMention(state=Mention.State.FOUND, place_id=pk)
+            for pk in sorted(places - hand_places)
+        ]
+
+    def mentioned(self, model: type[Mention]) -> list[int]:
+        rows = self.person_mentions if model is PersonMention else self.place_mentions
+        kept = [m for m in self.kept_mentions if isinstance(m, model)]
+        return [
+            m.person_id if model is PersonMention else m.place_id
+            for m in [*rows, *kept] if m.state in Mention.SHOWN
+        ]
+
+    def search_document(self) -> str:
+        return search_document_text(
+            article=self.article,
+            sections=self.sections,
+            extra_values=[row.value for row in self.extra_rows],
+            languages=[row.language.name for row in self.language_rows],
+            religions=[row.religion.name for row in self.religion_rows],
+            places=[*self.named_places, *(row.place.name for row in self.place_rows)],
+            people=self.named_people,
+        )
+
+    def attach(self, see_also_targets: dict[str, Article]) -> None:
+        for rows in (self.sections, self.see_also, self.extra_rows, self.place_rows,
+                     self.language_rows, self.religion_rows, self.wikilinks,
+                     self.person_mentions, self.place_mentions):
+            for row in rows:
+                row.article = self.article
+        for row in self.see_also:
+            target = see_also_targets.get(row.target_title)
+            row.target_id = target.pk if target else None
+
+    def revision_rows(self) -> list[models.Model]:
+        return [
+            *self.sections, *self.see_also, *self.extra_rows, *self.place_rows,
+            *self.language_rows, *self.religion_rows, *self.population_figures,
+            *self.person_mentions, *self.place_mentions, *self.kept_mentions,
+        ]
+
+
+_BUILT_ROWS = [
+    (Section, "sections"), (SeeAlso, "see_also"), (InfoboxRow, "extra_rows"),
+    (PopulationPlace, "place_rows"), (ArticleLanguage, "language_rows"),
+    (ArticleReligion, "religion_rows"), (WikiLink, "wikilinks"),
+    (PersonMention, "person_mentions"), (PlaceMention, "place_mentions"),
+]
+
+
+def _build_article(
+    article: Article, doc: wikitext.ArticleDoc, places: dict, languages: dict, religions: dict
+) -> _BuiltArticle:
+    """Fill ``article`` and build its rows from ``doc``, all checked as the
+    admin's forms check them (foreign keys and uniqueness aside: the import
+    looked those up itself)."""
+    built = _BuiltArticle(article, created=article.pk is None)
     population = doc.infobox.population
     article.lead = doc.lead
     article.group_name = doc.infobox.group
     article.population = population.count if population else None
     article.population_note = population.note if population else ""
-    _fill_community(article)
-    article.full_clean()
-    article.save()
-    _replace_rows(article, doc)
-    if names is not None:
-        places = [*doc.infobox.places, *([article.host_country.name] if article.host_country else [])]
-        names.add_places(
-            Place.objects.filter(name__in=places).exclude(name__in=names.places).values_list("pk", "name")
-        )
-    article_refresh(article=article, names=names)
-    return article, created
-
-
-def _replace_rows(article: Article, doc: wikitext.ArticleDoc) -> None:
+    parsed = community_from_title(article.title)
+    if parsed:
+        if not article.origin_group:
+            article.origin_group = parsed[0]
+        if article.host_country_id is None:
+            article.host_country = places[parsed[1]]
+    article.clean_fields(exclude=["origin_country", "host_country"])
+    article.clean()
     infobox = doc.infobox
-    for related in ("sections", "see_also", "extra_rows", "place_rows", "language_rows",
-                    "religion_rows"):
-        getattr(article, related).all().delete()
-
-    _create(Section, [
-        Section(article=article, heading=s.heading, level=s.level, body=s.body, position=i)
+    built.sections = [
+        Section(heading=s.heading, level=s.level, body=s.body, position=i)
         for i, s in enumerate(doc.sections)
-    ])
-    _create(SeeAlso, [
-        SeeAlso(article=article, target_title=title, position=i)
-        for i, title in enumerate(doc.see_also)
-    ])
-    _create(InfoboxRow, [
-        InfoboxRow(article=article, key=row.key, value=row.value, position=row.position)
-        for row in infobox.extras
-    ])
-    places = _get_or_create_named(Place, infobox.places)
-    _create(PopulationPlace, [
-        PopulationPlace(article=article, place=places[name], position=i)
-        for i, name in enumerate(infobox.places)
-    ])
-    languages = _get_or_create_named(Language, infobox.languages)
-    _create(ArticleLanguage, [
-        ArticleLanguage(article=article, language=languages[name], position=i)
+    ]
+    built.see_also = [
+        SeeAlso(target_title=title, position=i) for i, title in enumerate(doc.see_also)
+    ]
+    built.extra_rows = [
+        InfoboxRow(key=row.key, value=row.value, position=row.position) for row in infobox.extras
+    ]
+    built.place_rows = [
+        PopulationPlace(place=places[name], position=i) for i, name in enumerate(infobox.places)
+    ]
+    built.language_rows = [
+        ArticleLanguage(language=languages[name], position=i)
         for i, name in enumerate(infobox.languages)
-    ])
-    religions = _get_or_create_named(Religion, infobox.religions)
-    _create(ArticleReligion, [
-        ArticleReligion(article=article, religion=religions[name], position=i)
+    ]
+    built.religion_rows = [
+        ArticleReligion(religion=religions[name], position=i)
         for i, name in enumerate(infobox.religions)
-    ])
+    ]
+    for rows in (built.sections, built.see_also, built.extra_rows):
+        for row in rows:
+            row.clean_fields(exclude=["article", "target"])
+            row.clean()
+    return built
 
 
-def _create(model: type[models.Model], rows: list[models.Model]) -> None:
-    for row in rows:
-        # Field checks only: the foreign keys were just saved or looked up.
-        row.clean_fields(exclude=["article", "place", "language", "religion", "target"])
-        row.clean()
-    model.objects.bulk_create(rows)
+def _host_country(title: str) -> str | None:
+    parsed = community_from_title(title)
+    return parsed[1] if parsed else None
 
 
-def _get_or_create_named(model: type[models.Model], names: list[str], **defaults) -> dict:
-    found = {obj.name: obj for obj in model.objects.filter(name__in=names)}
+def _fill_origins(articles: list[Article]) -> None:
+    """The origin country of each "X in Y" article without one: the place
+    whose demonym is X (one query for them all)."""
+    wanted = {a.origin_group for a in articles if a.origin_group and a.origin_country_id is None}
+    if not wanted:
+        return
+    by_demonym: dict[str, Place] = {}
+    for place in Place.objects.filter(demonym__in=wanted).order_by("name", "pk"):
+        by_demonym.setdefault(place.demonym, place)
+    for article in articles:
+        if article.origin_country_id is None and article.origin_group in by_demonym:
+            article.origin_country = by_demonym[article.origin_group]
+
+
+def _kept_rows(article_ids: list[int]) -> dict[int, tuple[list, list, list]]:
+    """For articles an import updates: their hand-made mentions and
+    population figures, which the import keeps (and their revision holds)."""
+    kept: dict[int, tuple[list, list, list]] = {pk: ([], [], []) for pk in article_ids}
+    if not article_ids:
+        return kept
+    hand = [Mention.State.ADDED, Mention.State.REMOVED]
+    people = PersonMention.objects.filter(article_id__in=article_ids, state__in=hand)
+    for m in people.select_related("person"):
+        kept[m.article_id][0].append(m)
+    places = PlaceMention.objects.filter(article_id__in=article_ids, state__in=hand)
+    for m in places.select_related("place"):
+        kept[m.article_id][1].append(m)
+    for figure in PopulationFigure.objects.filter(article_id__in=article_ids):
+        kept[figure.article_id][2].append(figure)
+    return kept
+
+
+def _people_and_places_named(built: list[_BuiltArticle]) -> None:
+    """The people (with aliases) and places each article shows as
+    mentioned, by name, for its search document and revision (one query
+    each for the batch)."""
+    person_ids = {pk for b in built for pk in b.mentioned(PersonMention)}
+    place_ids = {pk for b in built for pk in b.mentioned(PlaceMention)}
+    people = Person.objects.prefetch_related("aliases").in_bulk(person_ids)
+    places = Place.objects.in_bulk(place_ids)
+    for b in built:
+        for row in [*b.person_mentions, *b.place_mentions]:
+            if isinstance(row, PersonMention):
+                row.person = people[row.person_id]
+            else:
+                row.place = places[row.place_id]
+        b.named_people = [people[pk] for pk in b.mentioned(PersonMention)]
+        b.named_places = [places[pk].name for pk in b.mentioned(PlaceMention)]
+
+
+def _new_slugs(titles: list[str]) -> dict[str, str]:
+    """A slug for each new title, distinct from every article's and from
+    each other's."""
+    bases = {t: slugify(t, allow_unicode=True)[:240].strip("-") or "article" for t in titles}
+    taken: set[str] = set()
+    for chunk in _chunks(sorted(set(bases.values()))):
+        taken.update(Article.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+    slugs = {}
+    for title in titles:
+        slug = bases[title]
+        if slug in taken:
+            taken.update(
+                Article.objects.filter(slug__startswith=slug).values_list("slug", flat=True)
+            )
+            n = 2
+            while f"{slug}-{n}" in taken:
+                n += 1
+            slug = f"{slug}-{n}"
+        taken.add(slug)
+        slugs[title] = slug
+    return slugs
+
+
+def _get_or_create_named_many(model: type[models.Model], names: list[str], **defaults) -> dict:
+    """Rows of ``model`` by name, made (with unique slugs) where missing."""
+    found: dict = {}
+    for chunk in _chunks(names):
+        found.update((obj.name, obj) for obj in model.objects.filter(name__in=chunk))
     for name in names:
         if name not in found:
             obj = model(name=name, slug=unique_slug(model, name), **defaults)
@@ -226,11 +655,96 @@ def article_revision_save(*, article: Article, user=None, comment: str = "") -> 
     """Record the article as it now stands, with every row it holds, as one
     revision. Called after each save: through the admin, an import or a
     revert."""
-    with reversion.create_revision(manage_manually=True):
-        reversion.add_to_revision(article)
-        reversion.set_user(user)
-        reversion.set_comment(comment)
-    return Version.objects.get_for_object(article).select_related("revision").first().revision
+    rows = []
+    for related in ARTICLE_ROWS:
+        rows += getattr(article, related).select_related(*_NAMED_BY.get(related, ()))
+    return revisions_save([(article, rows)], user=user, comments=[comment])[0]
+
+
+# Rows whose text (the version's object_repr) is the name of what they point at.
+_NAMED_BY = {
+    "place_rows": ["place"], "language_rows": ["language"], "religion_rows": ["religion"],
+    "person_mentions": ["person"], "place_mentions": ["place"],
+}
+
+
+class _Versioned:
+    """How django-reversion stores a model: its JSON serialization (as
+    ``serializers.serialize("json", [obj])`` writes it, field by field the
+    same, tested) without the serializer's per-object machinery."""
+
+    def __init__(self, model: type[models.Model]):
+        options = reversion_options(model)
+        if options.format != "json" or options.use_natural_foreign_keys:
+            raise NotImplementedError(f"{model} is registered with options this does not write")
+        meta = model._meta.concrete_model._meta
+        self.label = str(meta)
+
+        def selected(name: str) -> bool:
+            return options.fields is None or name in options.fields
+
+        self.fields = [
+            field for field in meta.local_fields
+            if field.serialize
+            and selected(field.attname if field.remote_field is None else field.name)
+        ]
+        self.many = [
+            field for field in meta.local_many_to_many
+            if field.serialize and selected(field.attname)
+            and field.remote_field.through._meta.auto_created
+        ]
+        if self.many:
+            raise NotImplementedError(f"{model} has many-to-many fields this does not write")
+
+    def serialize(self, obj: models.Model) -> str:
+        fields = {}
+        for field in self.fields:
+            value = field.value_from_object(obj)
+            fields[field.name] = (
+                value if value is None or is_protected_type(value) else field.value_to_string(obj)
+            )
+        data = {"model": self.label, "pk": obj.pk, "fields": fields}
+        return "[" + json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False) + "]"
+
+
+@functools.cache
+def _versioned(model: type[models.Model]) -> _Versioned:
+    return _Versioned(model)
+
+
+def revisions_save(
+    entries: list[tuple[Article, list[models.Model]]], *, user=None, comments: list[str]
+) -> list[Revision]:
+    """One revision per article, holding it and ``rows`` (every row of
+    ARTICLE_ROWS it has), as django-reversion's ``add_to_revision`` with
+    ``follow`` would make it; written in bulk, for imports of thousands.
+    Rows that point at other models should have them cached (``row.place``)
+    or their text (``object_repr``) costs a query each."""
+    if not entries:
+        return []
+    now = timezone.now()
+    revisions = Revision.objects.bulk_create(
+        [Revision(date_created=now, user=user, comment=comment) for comment in comments]
+    )
+    db = router.db_for_write(Article)
+    rows = []
+    for (article, article_rows), revision in zip(entries, revisions, strict=True):
+        for obj in (article, *article_rows):
+            version = _versioned(type(obj))
+            rows.append((
+                revision.pk, ContentType.objects.get_for_model(type(obj)).pk, str(obj.pk), db,
+                "json",
+                version.serialize(obj), str(obj),
+            ))
+    # Tens of thousands of versions in an import: as rows, not models.
+    table = connections[db].ops.quote_name(Version._meta.db_table)
+    with connections[db].cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (revision_id, content_type_id, object_id, db, format, "
+            "serialized_data, object_repr) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            rows,
+        )
+    return revisions
 
 
 @transaction.atomic
@@ -322,8 +836,12 @@ def name_index() -> NameIndex:
 
 def article_text(article: Article) -> str:
     """The prose of an article, where mentions are looked for."""
+    return article_text_of(article, article.sections.all())
+
+
+def article_text_of(article: Article, sections: Iterable[Section]) -> str:
     parts = [article.title, article.lead]
-    for section in article.sections.all():
+    for section in sections:
         parts += [section.heading, section.body]
     return "\n".join(parts)
 
@@ -387,27 +905,47 @@ def _refresh_mentions_of(model: type[Mention], key: str, pk: int, names: list[st
 def search_document_update(*, article: Article) -> None:
     """The text search looks in: title, lead, sections, infobox values and
     the names (with aliases) of the people and places mentioned."""
-    people = Person.objects.filter(
-        mentions__article=article, mentions__state__in=Mention.SHOWN
-    ).prefetch_related("aliases")
-    places = Place.objects.filter(
-        Q(mentions__article=article, mentions__state__in=Mention.SHOWN)
-        | Q(population_articles=article)
-    ).distinct()
-    parts = [
-        article_text(article),
-        article.group_name,
-        article.population_note,
-        *article.extra_rows.values_list("value", flat=True),
-        *article.languages.values_list("name", flat=True),
-        *article.religions.values_list("name", flat=True),
-        *places.values_list("name", flat=True),
-    ]
-    for person in people:
-        parts += [person.name, *(alias.name for alias in person.aliases.all())]
-    document = "\n".join(part for part in parts if part)
+    shown = {"mentions__article": article, "mentions__state__in": Mention.SHOWN}
+    document = search_document_text(
+        article=article,
+        sections=article.sections.all(),
+        extra_values=[row.value for row in article.extra_rows.all()],
+        languages=[row.language.name for row in article.language_rows.select_related("language")],
+        religions=[row.religion.name for row in article.religion_rows.select_related("religion")],
+        places=[
+            *Place.objects.filter(**shown).values_list("name", flat=True),
+            *article.population_places.values_list("name", flat=True),
+        ],
+        people=Person.objects.filter(**shown).prefetch_related("aliases"),
+    )
     Article.objects.filter(pk=article.pk).update(search_document=document)
     article.search_document = document
+
+
+def search_document_text(
+    *,
+    article: Article,
+    sections: Iterable[Section],
+    extra_values: list[str],
+    languages: list[str],
+    religions: list[str],
+    places: Iterable[str],
+    people: Iterable[Person],
+) -> str:
+    """The search document of an article made of these parts (people with
+    their aliases prefetched); places and people sorted by name."""
+    parts = [
+        article_text_of(article, sections),
+        article.group_name,
+        article.population_note,
+        *extra_values,
+        *languages,
+        *religions,
+        *sorted(set(places)),
+    ]
+    for person in sorted(people, key=lambda p: (p.name, p.pk)):
+        parts += [person.name, *(alias.name for alias in person.aliases.all())]
+    return "\n".join(part for part in parts if part)
 
 
 def community_from_title(title: str) -> tuple[str, str] | None:
@@ -416,24 +954,7 @@ def community_from_title(title: str) -> tuple[str, str] | None:
     if not sep or not group.strip() or not country.strip():
         return None
     country = country.strip()
-    return group.strip(), country[4:] if country.startswith("the ") else country
-
-
-def _fill_community(article: Article) -> None:
-    """Fill origin group and countries from an "X in Y" title, unless an
-    editor has set them."""
-    parsed = community_from_title(article.title)
-    if parsed is None:
-        return
-    group, country = parsed
-    if not article.origin_group:
-        article.origin_group = group
-    if article.host_country_id is None:
-        article.host_country = _get_or_create_named(Place, [country], kind=Place.Kind.COUNTRY)[
-            country
-        ]
-    if article.origin_country_id is None:
-        article.origin_country = Place.objects.filter(demonym=article.origin_group).first()
+    return group.strip(), country.removeprefix("the ")
 
 
 def article_to_doc(article: Article) -> wikitext.ArticleDoc:
@@ -635,7 +1156,7 @@ def articles_import_plan(*, sources: Iterable[tuple[str, bytes]]) -> ImportPlan:
     preview; nothing is written. Files are parsed as articles_import parses
     them, and a file it would refuse while parsing raises the same
     ``ImportFailed`` (model validation happens only when it writes)."""
-    docs = _parse_sources(sources)
+    docs = list(_parse_sources(sources))
     existing = {
         article.title: article
         for article in Article.objects.with_document().filter(title__in=[d.title for _, d in docs])

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.services import ImportFailed, ImportResult, articles_import
+from encyclopedia.progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -22,28 +23,29 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, **options):
         files = self._files(paths)
-        total = len(files)
-        done = 0
+        verbosity = options["verbosity"]
+        bar = ProgressBar(self.stdout, total=len(files)) if (
+            verbosity == 1 and self.stdout.isatty()
+        ) else None
 
         def progress(result: ImportResult) -> None:
-            nonlocal done
-            done += 1
-            verb = "created" if result.created else "updated"
-            if options["verbosity"] >= 2:
-                self.stdout.write(f"{result.name}: {verb} {result.article.title!r}")
-            elif options["verbosity"] >= 1 and self.stdout.isatty():
-                self.stdout.write(f"\rImporting {done}/{total}", ending="")
+            if verbosity >= 2:
+                verb = "created" if result.created else "updated"
+                self.stdout.write(f"{result.name}: {verb} {result.title!r}")
+            elif bar:
+                bar.advance()
 
         try:
             results = articles_import(
-                sources=((str(path), path.read_bytes()) for path in files),
-                on_progress=progress,
+                sources=[(str(path), path) for path in files], on_progress=progress
             )
         except ImportFailed as exc:
+            if bar:
+                bar.finish()
             raise CommandError(str(exc)) from None
-        if options["verbosity"] >= 1:
-            if self.stdout.isatty() and options["verbosity"] == 1:
-                self.stdout.write("")
+        if bar:
+            bar.finish()
+        if verbosity >= 1:
             created = sum(result.created for result in results)
             self.stdout.write(self.style.SUCCESS(
                 f"Imported {len(results)} article(s): {created} created, "

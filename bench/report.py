@@ -1,0 +1,128 @@
+"""bench/RESULTS.md from the figures of one `make bench` run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _met(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("**met**" if ok else "**not met**")
+
+
+def write_report(figures: dict, path: Path, parts: Path) -> None:
+    m = figures["machine"]
+    imports = figures["import"]
+    sizes = sorted(imports, key=int)
+    small, medium = sizes[0], sizes[-1]
+    big = imports[medium]
+    lines = [
+        "# Benchmarks (issue 6)",
+        "",
+        f"Run by `make bench` from {figures['started']} to {figures['finished']}.",
+        "",
+        "| Machine | |",
+        "| --- | --- |",
+        f"| CPU | {m['cores']} cores, {m['cpu']} |",
+        f"| Memory | {m['memory_gib']} GiB |",
+        f"| Python | {m['python']} |",
+        f"| PostgreSQL | {m['postgresql']} (127.0.0.1, default settings) |",
+        f"| SQLite | {m['sqlite']} |",
+        f"| Kernel | {m['kernel']} |",
+        f"| Load average before the run | {', '.join(f'{x:.2f}' for x in m['load_before'])} |",
+        "",
+        "Figures come from one run: the machine is shared and noisy, so each",
+        "one sits beside the baseline it is compared with, measured in the same",
+        "run. Data is synthetic (bench/generate.py, seed 1): per article an",
+        "\"X in Y\" title, 6 infobox rows, a lead and 8 sections of about 200",
+        "words naming 3 people and 3 places with [[links]], 5 See also rows and",
+        "4 population figures; every article tagged \"Diaspora\" and with its",
+        "group. People and places exist before the import, as on a real site.",
+        "",
+        "## Import and export (SQLite)",
+        "",
+        "`manage.py import_articles FOLDER` and `manage.py export_articles --out",
+        "DIR` run as a user runs them, timed from start to exit (Django start-up",
+        "included); peak resident memory is the child's `ru_maxrss`. The",
+        "baseline beside them is reading and parsing the same files in one",
+        "process (what any import must at least do).",
+        "",
+        "| Articles | Import | Rate | Peak RSS | Export | Rate | Peak RSS "
+        "| Parse alone | Import ÷ parse |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for n in sizes:
+        f = imports[n]
+        lines.append(
+            f"| {int(n):,} | {f['import_seconds']:.1f} s | {f['import_rate']:,.0f}/s "
+            f"| {f['import_peak_rss_mib']:.0f} MiB | {f['export_seconds']:.1f} s "
+            f"| {f['export_rate']:,.0f}/s | {f['export_peak_rss_mib']:.0f} MiB "
+            f"| {int(n) / f['parse_seconds']:,.0f}/s "
+            f"| {f['import_seconds'] / f['parse_seconds']:.0f}× |"
+        )
+    pg = figures.get("import_postgres", {})
+    if pg:
+        lines += [
+            "",
+            "The same command on PostgreSQL, loading the databases used below:",
+            "",
+            "| Articles | Import | Rate | Peak RSS |",
+            "| ---: | ---: | ---: | ---: |",
+        ]
+        for n, f in sorted(pg.items(), key=lambda item: int(item[0])):
+            lines.append(
+                f"| {int(n):,} | {f['seconds']:.1f} s | {f['rate']:,.0f}/s "
+                f"| {f['peak_rss_mib']:.0f} MiB |"
+            )
+    rss_ratio = big["import_peak_rss_mib"] / imports[small]["import_peak_rss_mib"]
+    lines += [
+        "",
+        "| Target | Measured | |",
+        "| --- | --- | --- |",
+        f"| Import ≥ 500 articles/s (10,000 files, SQLite) | {big['import_rate']:,.0f}/s "
+        f"({big['import_rate'] / 500:.2f}× the target) | {_met(big['import_rate'] >= 500)} |",
+        f"| Export at least as fast as import | {big['export_rate']:,.0f}/s "
+        f"({big['export_rate'] / big['import_rate']:.1f}× import) "
+        f"| {_met(big['export_rate'] >= big['import_rate'])} |",
+        f"| Memory flat as N grows | import peak RSS {imports[small]['import_peak_rss_mib']:.0f}"
+        f" → {big['import_peak_rss_mib']:.0f} MiB ({rss_ratio:.2f}×) for "
+        f"{int(medium) // int(small)}× the articles | {_met(rss_ratio < 1.5)} |",
+        "",
+    ]
+    profile = parts / "import-profile.txt"
+    if profile.exists():
+        lines += [
+            "Where an import's time goes (pyinstrument, 1,000 of the same files,",
+            "in-process; `bench/profile_import.py`):",
+            "",
+            "```",
+            profile.read_text().rstrip(),
+            "```",
+            "",
+        ]
+
+    queries = figures.get("queries", {})
+    if queries:
+        ns = sorted(queries, key=int)
+        lines += [
+            "## SQL queries per page",
+            "",
+            "Counted with Django's `CaptureQueriesContext` around one anonymous",
+            "request through the test client, page cache cleared first",
+            "(bench/queries.py), on the PostgreSQL databases.",
+            "",
+            "| Page | " + " | ".join(f"N = {int(n):,}" for n in ns) + " | Same? |",
+            "| --- | " + " | ".join("---:" for _ in ns) + " | --- |",
+        ]
+        pages = [k for k in queries[ns[0]] if k != "articles"]
+        for page in pages:
+            values = [queries[n][page]["queries"] for n in ns]
+            same = len(set(values)) == 1 and max(values) <= 10
+            lines.append(f"| {page} (`{queries[ns[0]][page]['url']}`) | "
+                         + " | ".join(str(v) for v in values) + f" | {_met(same)} |")
+        lines.append("")
+
+    for name in ("search-postgres", "search-sqlite", "http"):
+        part = parts / f"{name}.md"
+        if part.exists():
+            lines += [part.read_text().rstrip(), ""]
+    path.write_text("\n".join(lines) + "\n")
