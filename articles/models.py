@@ -66,8 +66,12 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_page(self) -> "ArticleQuerySet":
-        """The article for its public page; selectors.article_page reads the rest."""
-        return self.select_related("origin_country", "host_country")
+        """The article for its public page; selectors.article_page reads the
+        rest. Not the wiki-text nor the search document: the page shows
+        neither."""
+        return self.select_related("origin_country", "host_country").defer(
+            "lead", "search_document"
+        )
 
 
 # A revision holds the article with every row its page and wiki-text show,
@@ -85,7 +89,10 @@ ARTICLE_ROWS = (
 )
 
 
-@versioned(follow=ARTICLE_ROWS)
+# Derived text (rendered HTML, the search document) is left out of
+# revisions: services.article_revert renders it again, and storing it would
+# more than double the size of every revision.
+@versioned(follow=ARTICLE_ROWS, exclude=("lead_html", "search_document"))
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -291,7 +298,7 @@ class InfoboxRow(Ordered):
             raise ValidationError({"key": f"Use the article's own field for {self.key!r}."})
 
 
-@versioned()
+@versioned(exclude=("body_html",))
 class Section(Ordered):
     class Level(models.IntegerChoices):
         SECTION = 2, "Section (==)"

@@ -450,7 +450,7 @@ class _BuiltArticle:
                      self.language_rows, self.religion_rows, self.wikilinks,
                      self.person_mentions, self.place_mentions):
             for row in rows:
-                row.article = self.article
+                row.article_id = self.article.pk  # the descriptor costs more than the write
         for row in self.see_also:
             target = see_also_targets.get(row.target_title)
             row.target_id = target.pk if target else None

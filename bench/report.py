@@ -69,8 +69,9 @@ def write_report(figures: dict, path: Path, parts: Path) -> None:
             "| ---: | ---: | ---: | ---: |",
         ]
         for n, f in sorted(pg.items(), key=lambda item: int(item[0])):
+            note = " (built by `bench/build_large.py` before this run)" if f.get("reused") else ""
             lines.append(
-                f"| {int(n):,} | {f['seconds']:.1f} s | {f['rate']:,.0f}/s "
+                f"| {int(n):,}{note} | {f['seconds']:.1f} s | {f['rate']:,.0f}/s "
                 f"| {f['peak_rss_mib']:.0f} MiB |"
             )
     rss_ratio = big["import_peak_rss_mib"] / imports[small]["import_peak_rss_mib"]
