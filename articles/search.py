@@ -1,9 +1,23 @@
 """Site search: published articles, people and places.
 
-On PostgreSQL articles are found with full-text search (weighted title and
-search document, ranked, with a highlighted headline) backed by the GIN
-expression index of migration 0002. Elsewhere (SQLite) a ranked fallback
-requires every word of the query in the title or search document.
+Articles are found with full-text search: every word of the query (by its
+stem: "families" finds "family") in the title or the search document.
+On PostgreSQL from the stored vectors and GIN index of migration 0005,
+ranked by ts_rank (title weight A, document B), with a ts_headline snippet;
+on SQLite from the FTS5 index of migration 0006 (porter stems), ranked by
+bm25 (the title weighing TITLE_WEIGHT times the document), with a snippet
+made here.
+
+The work per search is bounded whatever the number of articles and of
+matches, in four SQL queries (people, places, the count, the page):
+
+* the count stops at RESULT_LIMIT + 1 matching articles (the page says
+  "more than 1,000 articles found");
+* up to RESULT_LIMIT matches are ranked fully; beyond, only the first
+  RESULT_LIMIT are shown, ranked by their titles (title matches first,
+  then alphabetically): no matching document's vector is read to rank it;
+* headlines and snippets are made for the shown rows only, from a window
+  of the document around the first occurrence of a query word.
 
 Every snippet is safe HTML: the article text is escaped and only the
 ``<mark>`` tags around matched words are markup.
@@ -14,20 +28,19 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
 )
 from django.db import connection
 from django.db.models import (
     Case,
     CharField,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Q,
@@ -36,7 +49,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Length, Lower, Replace
+from django.db.models.expressions import RawSQL
 
 from people.models import Alias, Person, Place
 
@@ -47,16 +60,23 @@ MAX_WORDS = 10
 MAX_NAMES = 20  # people, and places, shown for one query
 SNIPPET_WORDS = 30
 SNIPPET_WORDS_BEFORE = 10
-TITLE_WEIGHT = 10  # SQLite: a title occurrence counts as this many in the body
+TITLE_WEIGHT = 10  # SQLite: bm25 weight of the title, the document's being 1
 
-# PostgreSQL: the vector the GIN index "articles_article_search_idx" is built
-# on. The index's expression (migrations/0002_search_index.py) must stay the
-# SQL of this expression, or the index is not used.
+# Matches shown at most, and counted at most (one more, to say "more than").
+# Up to this many matches are ranked fully (by their documents too).
+RESULT_LIMIT = 1000
+
+# PostgreSQL: the vectors that migrations/0005_search_vector.py stores in
+# columns of articles_article, search_vector and search_title_vector (a
+# trigger computes them; they are no model fields). SEARCH_VECTOR is what
+# search_vector holds (the expression migration 0002 indexed); the GIN index
+# "articles_article_search_idx" is on search_vector now.
 SEARCH_CONFIG = "english"
 SEARCH_INDEX_NAME = "articles_article_search_idx"
 SEARCH_VECTOR = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
     "search_document", weight="B", config=SEARCH_CONFIG
 )
+STORED_VECTOR = RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
 
 # ts_headline marks matches with these; they are turned into <mark> tags
 # after the headline is escaped. Private-use characters, not typed by anyone.
@@ -98,33 +118,79 @@ def _all_words(field: str, words: list[str]) -> Q:
 
 class ArticleResults:
     """Matching published articles, best first, as a lazy sequence for
-    Paginator: ``count()`` is one query and a slice is one query. Each
-    article of a slice has ``rank`` and ``snippet`` (safe HTML)."""
+    Paginator: ``count()`` is one query (then cached) and a slice is one
+    query. Each article of a slice has ``rank`` and ``snippet`` (safe HTML).
 
-    def __init__(self, queryset: QuerySet[Article], words: list[str], *, headline: bool = False):
-        self.queryset = queryset
+    At most RESULT_LIMIT + 1 matches are counted and RESULT_LIMIT shown:
+    when more match, ``more`` is True and ``count()`` is RESULT_LIMIT (the
+    page says "more than 1,000 articles found") and the shown ones are ranked
+    cheaply: those whose title matches first, by their title, then the
+    others alphabetically.
+    """
+
+    def __init__(
+        self,
+        matches: QuerySet[Article],
+        words: list[str],
+        *,
+        ranked: QuerySet[Article] | None = None,
+        page: Callable[[int, int, bool], list[Article]] | None = None,
+        counter: Callable[[int], int] | None = None,
+        headline: bool = False,
+    ):
+        self.matches = matches  # filtered only
+        # PostgreSQL: the matches ranked (no headline), as the page ranks up
+        # to RESULT_LIMIT matches; else the matches.
+        self.queryset = matches if ranked is None else ranked
         self.words = words
+        # page(start, stop, more): rows start:stop, when not self.queryset's.
+        self._page = page
+        # counter(limit): how many match, counting no further than limit.
+        self._counter = counter or (
+            lambda limit: self.matches.order_by().values("pk")[:limit].count()
+        )
         self.headline = headline  # PostgreSQL wrote the snippets: ts_headline
+        self._counted: int | None = None
+
+    def _count_up_to_limit(self) -> int:
+        if self._counted is None:
+            self._counted = self._counter(RESULT_LIMIT + 1) if self.words else 0
+        return self._counted
+
+    @property
+    def more(self) -> bool:
+        """More than RESULT_LIMIT articles match (one query, then cached)."""
+        return self._count_up_to_limit() > RESULT_LIMIT
 
     def count(self) -> int:
-        return self.queryset.count() if self.words else 0
+        return min(self._count_up_to_limit(), RESULT_LIMIT)
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, key: int | slice) -> Article | list[Article]:
-        if not self.words:
-            if isinstance(key, slice):
-                return []
-            raise IndexError(key)
         if isinstance(key, slice):
-            articles = list(self.queryset[key])
-            for article in articles:
-                self._add_snippet(article)
-            return articles
-        article = self.queryset[key]
-        self._add_snippet(article)
-        return article
+            if key.step not in (None, 1):
+                raise ValueError("ArticleResults slices have no step.")
+            start, stop, _ = key.indices(RESULT_LIMIT)  # never past the limit
+            return self._slice(start, stop)
+        if not 0 <= key < RESULT_LIMIT:
+            raise IndexError(key)
+        found = self._slice(key, key + 1)
+        if not found:
+            raise IndexError(key)
+        return found[0]
+
+    def _slice(self, start: int, stop: int) -> list[Article]:
+        if not self.words or stop <= start:
+            return []
+        if self._page is not None:
+            articles = self._page(start, stop, self.more)
+        else:
+            articles = list(self.queryset[start:stop])
+        for article in articles:
+            self._add_snippet(article)
+        return articles
 
     def __iter__(self) -> Iterator[Article]:
         return iter(self[:])
@@ -144,65 +210,250 @@ def search_articles(query: str) -> ArticleResults:
     if not words:
         return ArticleResults(articles.none(), [])
     if connection.vendor == "postgresql":
+        text = " ".join(words)
+        search_query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        matches = articles.alias(search=STORED_VECTOR).filter(search=search_query)
         return ArticleResults(
-            _postgresql_articles(articles, " ".join(words)), words, headline=True
+            matches,
+            words,
+            ranked=matches.annotate(rank=SearchRank(STORED_VECTOR, search_query))
+            .only(*LISTED_FIELDS)
+            .order_by("-rank", "title", "pk"),
+            page=lambda start, stop, more: _postgresql_page(text, words, start, stop, more=more),
+            headline=True,
         )
-    return ArticleResults(_fallback_articles(articles, words), words)
-
-
-def _postgresql_articles(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
-    search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    return (
-        articles.annotate(search=SEARCH_VECTOR)
-        .filter(search=search_query)
-        .annotate(
-            rank=SearchRank(SEARCH_VECTOR, search_query),
-            headline=SearchHeadline(
-                _escaped("search_document"),
-                search_query,
-                config=SEARCH_CONFIG,
-                start_sel=_START,
-                stop_sel=_STOP,
-                max_words=SNIPPET_WORDS + 5,
-                min_words=SNIPPET_WORDS - 10,
-            ),
-        )
-        .only(*LISTED_FIELDS)
-        .order_by("-rank", "title", "pk")
+    fts_query = _fts_query(words)
+    if fts_query is None:  # no word has a letter or digit
+        return ArticleResults(articles.none(), [])
+    matches = articles.filter(
+        pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [fts_query])
+    )
+    return ArticleResults(
+        matches,
+        words,
+        page=lambda start, stop, more: _sqlite_page(fts_query, start, stop, more=more),
+        counter=lambda limit: _sqlite_count(fts_query, limit),
     )
 
 
-def _escaped(field: str):
-    """The field's text HTML-escaped in SQL, as html.escape does it, so that
-    ts_headline works on text holding no markup at all."""
-    text = F(field)
-    for char, entity in _ENTITIES:
-        text = Replace(text, Value(char), Value(entity))
-    return text
+# PostgreSQL ------------------------------------------------------------------
+
+# The headline is taken from a window of the search document around the
+# first occurrence of a query word (matched by its first letters, as the
+# stemmed lexeme is not known here) rather than from the whole document:
+# ts_headline parses all the text it is given, about 1 ms for a 13 kB
+# document, 25 ms for a page of 20. It marks any of the query's words found
+# in the window (the article holds them all, the window may not).
+HEADLINE_BEFORE = 200  # characters of the window before the first occurrence
+HEADLINE_WINDOW = 800  # characters in the window: 35 words fit in it
+_HEADLINE_OPTIONS = (
+    f"StartSel={_START}, StopSel={_STOP}, "
+    f"MaxWords={SNIPPET_WORDS + 5}, MinWords={SNIPPET_WORDS - 10}"
+)
 
 
-def _occurrences(field: str, word: str):
-    """How often ``word`` occurs in ``field``, ignoring (ASCII) case, as
-    SQLite's LIKE does."""
-    text = Lower(F(field))
-    needle = Lower(Value(word))
-    return (Length(text) - Length(Replace(text, needle, Value("")))) / Length(Value(word))
-
-
-def _fallback_articles(articles: QuerySet[Article], words: list[str]) -> QuerySet[Article]:
-    rank = Value(0)
+def _prefixes(words: list[str]) -> list[str]:
+    """What to look for in the document for each word: its first letters,
+    so that "settled" finds "settlers" as the lexeme "settl" would, after a
+    space or a line break, in lower case and capitalised. (Exact strings:
+    lower() of a whole document costs more than the rest of the headline.)"""
+    prefixes = []
     for word in words:
-        articles = articles.filter(
-            Q(title__icontains=word) | Q(search_document__icontains=word)
-        )
-        rank = rank + _occurrences("title", word) * TITLE_WEIGHT + _occurrences(
-            "search_document", word
-        )
-    return (
-        articles.annotate(rank=rank)
-        .only(*LISTED_FIELDS, "search_document")
-        .order_by("-rank", "title", "pk")
+        word = word.lower().strip("\"'()-!|&:*<>")
+        if word:
+            start = word[: max(4, len(word) - 3)]
+            for before in (" ", "\n"):
+                prefixes += [before + start, before + start.capitalize()]
+    return list(dict.fromkeys(prefixes)) or [" "]
+
+
+def _window_sql(document: str, words: list[str]) -> tuple[str, list[str]]:
+    """SQL for the headline's window of the text ``document``: from
+    HEADLINE_BEFORE characters before the first word that starts like a
+    query word (or from the start), HEADLINE_WINDOW characters."""
+    prefixes = _prefixes(words)
+    found = ", ".join(f"NULLIF(strpos({document}, %s), 0)" for _ in prefixes)
+    start = f"GREATEST(COALESCE(LEAST({found}), 1) - {HEADLINE_BEFORE}, 1)"
+    return f"substr({document}, {start}, {HEADLINE_WINDOW})", prefixes
+
+
+# The document of the row "a", read (detoasted) once: each use of
+# a.search_document itself in an expression reads and decompresses the
+# whole text again, about 0.1 ms for 13 kB. OFFSET 0 keeps PostgreSQL from
+# merging the subquery into the outer query.
+_DOCUMENT_SQL = """
+    CROSS JOIN LATERAL (SELECT a.search_document || '' AS doc OFFSET 0) AS d
+"""
+
+
+def _escaped_sql(sql: str) -> str:
+    """``sql``'s text HTML-escaped, as html.escape does it, so that
+    ts_headline works on text holding no markup at all."""
+    for char, entity in _ENTITIES:
+        literal = char.replace("'", "''")
+        sql = f"replace({sql}, '{literal}', '{entity}')"
+    return sql
+
+
+def _headline_sql(words: list[str]) -> tuple[str, list[str]]:
+    """The headline of the document of _DOCUMENT_SQL."""
+    window, params = _window_sql("d.doc", words)
+    any_word = " || ".join(
+        f"plainto_tsquery('{SEARCH_CONFIG}'::regconfig, %s)" for _ in words
     )
+    return (
+        f"ts_headline('{SEARCH_CONFIG}'::regconfig, {_escaped_sql(window)}, ({any_word}), %s)",
+        [*params, *words, _HEADLINE_OPTIONS],
+    )
+
+
+def _postgresql_page(
+    text: str, words: list[str], start: int, stop: int, *, more: bool
+) -> list[Article]:
+    """Rows ``start:stop`` of the matches, best first by ts_rank of the
+    stored title-and-document vector; or, ``more`` than RESULT_LIMIT
+    matching, ranked without reading the matching documents' vectors: first
+    those whose title matches (by ts_rank of the title vector), then the
+    others by title, each part reading at most ``stop`` rows through an
+    index (GIN on the title vector; the title's B-tree or the GIN index on
+    the full vector, whichever the planner finds cheaper). The page's ids
+    come from a subquery: headlines are computed for its rows only, not for
+    the rows an OFFSET skips."""
+    query = f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
+    published = Article.Status.PUBLISHED
+    if not more:
+        ids = f"""
+            SELECT id, title, 0 AS part, ts_rank(search_vector, {query}) AS rank
+            FROM articles_article
+            WHERE status = %s AND search_vector @@ {query}
+            ORDER BY rank DESC, title, id LIMIT %s OFFSET %s
+        """
+        params = [text, published, text, stop - start, start]
+    else:
+        ids = f"""
+            SELECT * FROM (
+                (SELECT id, title, 0 AS part, ts_rank(search_title_vector, {query}) AS rank
+                 FROM articles_article
+                 WHERE status = %s AND search_title_vector @@ {query}
+                     AND search_vector @@ {query}
+                 ORDER BY rank DESC, title, id LIMIT %s)
+                UNION ALL
+                (SELECT id, title, 1 AS part, 0.0::real AS rank
+                 FROM articles_article
+                 WHERE status = %s AND search_vector @@ {query}
+                     AND NOT search_title_vector @@ {query}
+                 ORDER BY title, id LIMIT %s)
+            ) ranked
+            ORDER BY part, rank DESC, title, id LIMIT %s OFFSET %s
+        """
+        params = [
+            text, published, text, text, stop,
+            published, text, text, stop,
+            stop - start, start,
+        ]
+    headline, headline_params = _headline_sql(words)
+    columns = ", ".join(f"a.{name}" for name in ("id", *LISTED_FIELDS))
+    sql = f"""
+        SELECT {columns}, page.rank, {headline} AS headline
+        FROM ({ids}) page JOIN articles_article a ON a.id = page.id
+        {_DOCUMENT_SQL}
+        ORDER BY page.part, page.rank DESC, page.title, page.id
+    """
+    return list(Article.objects.raw(sql, [*headline_params, *params]))
+
+
+# SQLite ----------------------------------------------------------------------
+
+FTS_TABLE = "articles_article_fts"  # migrations/0006_search_fts_sqlite.py
+_TOKEN_CHARACTER = re.compile(r"[^\W_]")
+
+
+def _fts_query(words: list[str]) -> str | None:
+    """The FTS5 query: every word, as a phrase of its tokens (FTS5 splits
+    and stems it as it did the documents: "wombat" finds "wombats"). Words
+    without a letter or digit are left out (as PostgreSQL's parser leaves
+    them out); None if that is all of them. (Not prefix queries, "word"*:
+    FTS5 merges the lists of every word with that start before it returns
+    the first row, 25 ms for a word in most articles.)"""
+    phrases = [
+        '"' + word.replace('"', '""') + '"'
+        for word in words
+        if _TOKEN_CHARACTER.search(word)
+    ]
+    return " AND ".join(phrases) or None
+
+
+def _sqlite_count(fts_query: str, limit: int) -> int:
+    """Matching published articles, counting no further than ``limit``:
+    the rows come from the index one by one and stop there."""
+    sql = f"""
+        SELECT COUNT(*) FROM (
+            SELECT 1 FROM {FTS_TABLE} JOIN articles_article a ON a.id = {FTS_TABLE}.rowid
+            WHERE {FTS_TABLE} MATCH %s AND a.status = %s LIMIT %s
+        )
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [fts_query, Article.Status.PUBLISHED, limit])
+        return cursor.fetchone()[0]
+
+
+def _sqlite_page(fts_query: str, start: int, stop: int, *, more: bool) -> list[Article]:
+    """Rows ``start:stop`` of the matches, best first by FTS5's bm25 with
+    the title weighing TITLE_WEIGHT times the document; or, ``more`` than
+    RESULT_LIMIT matching, title matches first (bm25 of the title) and then
+    the others by title, each part at most ``stop`` rows. The documents (for
+    the snippets) are read for the page's rows only."""
+    published = Article.Status.PUBLISHED
+    if not more:
+        ids = f"""
+            SELECT a.id, a.title, 0 AS part,
+                -bm25({FTS_TABLE}, {TITLE_WEIGHT}.0, 1.0) AS rank
+            FROM {FTS_TABLE} JOIN articles_article a ON a.id = {FTS_TABLE}.rowid
+            WHERE {FTS_TABLE} MATCH %s AND a.status = %s
+            ORDER BY rank DESC, a.title, a.id
+            LIMIT %s OFFSET %s
+        """
+        params = [fts_query, published, stop - start, start]
+    else:
+        title_query = f"{{title}} : ({fts_query})"
+        ids = f"""
+            SELECT * FROM (
+                SELECT * FROM (
+                    SELECT a.id, a.title, 0 AS part,
+                        -bm25({FTS_TABLE}, 1.0, 0.0) AS rank
+                    FROM {FTS_TABLE} JOIN articles_article a ON a.id = {FTS_TABLE}.rowid
+                    WHERE {FTS_TABLE} MATCH %s AND a.status = %s
+                    ORDER BY rank DESC, a.title, a.id LIMIT %s
+                )
+                UNION ALL
+                SELECT * FROM (
+                    SELECT a.id, a.title, 1 AS part, 0.0 AS rank
+                    FROM articles_article a
+                    WHERE a.status = %s
+                        -- "+": no index for these, so that SQLite walks the
+                        -- title's index and stops after the LIMIT, rather
+                        -- than reading every matching row and sorting them.
+                        AND +a.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)
+                        AND +a.id NOT IN (
+                            SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s
+                        )
+                    ORDER BY a.title, a.id LIMIT %s
+                )
+            )
+            ORDER BY part, rank DESC, title, id LIMIT %s OFFSET %s
+        """
+        params = [
+            title_query, published, stop,
+            published, fts_query, title_query, stop,
+            stop - start, start,
+        ]
+    columns = ", ".join(f"a.{name}" for name in ("id", *LISTED_FIELDS, "search_document"))
+    sql = f"""
+        SELECT {columns}, page.rank
+        FROM ({ids}) page JOIN articles_article a ON a.id = page.id
+        ORDER BY page.part, page.rank DESC, page.title, page.id
+    """
+    return list(Article.objects.raw(sql, params))
 
 
 def mark_headline(headline: str) -> str:
@@ -214,25 +465,46 @@ def mark_headline(headline: str) -> str:
     return marked.replace(_START, "").replace(_STOP, "")
 
 
+def _stem_prefix(word: str) -> str | None:
+    """The first letters of a word (of letters and digits only), as the
+    stemmed search finds other forms of it by: "famil" for "families"."""
+    word = word.casefold()
+    prefix = word[: max(4, len(word) - 3)]
+    return prefix if word.isalnum() and len(prefix) < len(word) else None
+
+
 def snippet(document: str, words: list[str]) -> str:
     """About SNIPPET_WORDS words of ``document`` around the first match,
-    escaped, with each occurrence of a query word in <mark>."""
+    escaped, with each occurrence of a query word in <mark>. The search is
+    by stems: without an occurrence of a word as typed, a word starting
+    like it ("family" for "families") is the match."""
     tokens = document.split()
     if not tokens:
         return ""
-    folded = [word.casefold() for word in words if word]
+    words = [word for word in words if word]
+    folded = [word.casefold() for word in words]
+    prefixes = sorted({p for p in map(_stem_prefix, words) if p}, key=len, reverse=True)
     first = next(
         (i for i, token in enumerate(tokens) if any(w in token.casefold() for w in folded)),
-        0,
+        None,
     )
+    if first is None:
+        first = next(
+            (
+                i
+                for i, token in enumerate(tokens)
+                if any(token.casefold().lstrip("([\"'").startswith(p) for p in prefixes)
+            ),
+            0,
+        )
     start = max(0, first - SNIPPET_WORDS_BEFORE)
     end = min(len(tokens), start + SNIPPET_WORDS)
     start = max(0, end - SNIPPET_WORDS)
     text = " ".join(tokens[start:end])
-    pattern = re.compile(
-        "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)),
-        re.IGNORECASE,
-    )
+    alternatives = [re.escape(w) for w in sorted(set(words), key=len, reverse=True)]
+    if prefixes:
+        alternatives.append(r"(?<!\w)(?:" + "|".join(map(re.escape, prefixes)) + r")\w*")
+    pattern = re.compile("|".join(alternatives), re.IGNORECASE)
     parts, last = [], 0
     for match in pattern.finditer(text) if words else ():
         if match.end() == match.start():
