@@ -2,16 +2,17 @@
 
 What is cached: the rendered HTML of a public page (article, home, A–Z index,
 tag/language/religion, person, place) as answered to an anonymous GET or HEAD
-with status 200, keyed by the absolute URL (path and query string included)
-and a global *content generation*. Never cached: requests carrying a session
-cookie or from an authenticated user (editors get drafts, Edit links and
-create links), responses that set cookies or are ``Cache-Control: private`` /
+with status 200, keyed by the absolute URL (path and query string included),
+valid for one global *content generation*. Never cached: requests carrying a
+session cookie or from an authenticated user (editors get drafts, Edit links
+and create links), responses that set cookies or are ``Cache-Control: private`` /
 ``no-store`` / ``no-cache``, anything but 200, search and the admin (those
 views are not decorated).
 
-Invalidation: every write to content bumps the generation, so every page key
-changes at once and the next request renders afresh; pages cached under old
-generations are never read again and expire after ``PAGE_TIMEOUT``. A global
+Invalidation: every write to content bumps the generation, so every stored
+page is out of date at once and the next request renders afresh; a page
+stored under an old generation is never served again, and is overwritten by
+the next rendering or expires after ``PAGE_TIMEOUT``. A global
 generation is deliberately coarse: one edit may change many pages (links to a
 renamed or deleted article, a person's name on every page that mentions them,
 the home page, the index), and working out exactly which is where bugs hide.
@@ -41,16 +42,24 @@ pages, and a write in one does not reach the others. Production sets
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
 import re
 import secrets
+import select
 import threading
+import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
@@ -83,6 +92,115 @@ def generation() -> int | None:
         cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
         value = cache.get(GENERATION_KEY)
     return value
+
+
+# Knowing the generation without asking ------------------------------------------
+#
+# Reading the generation from Redis on every request is a network round trip,
+# and under load it costs as much as serving a cached page. So each process
+# keeps a connection on which Redis *tracks* the generation key (server-assisted
+# client-side caching, CLIENT TRACKING ... BCAST PREFIX): any change to it
+# (INCR, SET, DEL, expiry, eviction, FLUSHDB/FLUSHALL) makes Redis push an
+# invalidation on that connection. A request first looks for pending pushes
+# (a poll of the socket, no round trip); with none, the generation this
+# process last read is still the current one.
+#
+# Why the very next request still sees an edit: Redis queues the push while it
+# executes the write (the bump's INCR), before the writer gets its reply, and
+# sends both in the same pass of its event loop; by the time the writer has
+# its reply, committed and a reader's request has reached a worker, the push
+# is in that worker's socket buffer. If the connection breaks, or has not been
+# re-read for WATCH_TRUST_SECONDS, the generation is read from the cache again
+# (a silently dead connection costs at most that much staleness).
+
+WATCH_TRUST_SECONDS = 1.0
+WATCH_RETRY_SECONDS = 5.0
+
+
+class _GenerationWatch:
+    """This process's tracking connection for one cache's generation key."""
+
+    def __init__(self, identity: tuple, backend):
+        self.identity = identity
+        self.backend = backend  # the thread's cache object it was made for
+        self.pid = os.getpid()
+        self.known: int | None = None
+        self.read_at = 0.0
+        pool = backend._cache._get_connection_pool(False)
+        self.connection = pool.make_connection()  # our own, outside the pool
+        self.connection.connect()
+        if str(self.connection.get_protocol()) != "3":
+            raise RuntimeError("tracking without RESP3 is not supported here")
+        self.connection.send_command(
+            "CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", identity[1]
+        )
+        if self.connection.read_response() not in (b"OK", "OK"):
+            raise RuntimeError("Redis refused CLIENT TRACKING")
+        # One poll(2) per request; the connection's own can_read takes three
+        # system calls even when there is nothing to read.
+        self.poller = select.poll()
+        self.poller.register(self.connection._sock, select.POLLIN)
+
+    def current(self) -> int | None:
+        """The generation, read again only when Redis pushed a change."""
+        connection = self.connection
+        if not connection.is_connected:
+            raise ConnectionError("generation watch disconnected")
+        changed = False
+        if self.poller.poll(0):  # data, or the connection closed
+            while connection.can_read(timeout=0):
+                connection.read_response(push_request=True)  # any push: read again
+            changed = True
+        now = time.monotonic()
+        if changed or self.known is None or now - self.read_at > WATCH_TRUST_SECONDS:
+            self.read_at = now
+            self.known = generation()
+        return self.known
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.connection.disconnect()
+
+
+_watch: _GenerationWatch | None = None
+_watch_failed_at = -WATCH_RETRY_SECONDS
+_watch_lock = threading.Lock()
+
+
+def watched_generation() -> int | None:
+    """The current generation from this process's watch, or None when there
+    is none (not Redis, or the watch failed): then ask the cache."""
+    global _watch, _watch_failed_at
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(backend, RedisCache):
+        return None
+    with _watch_lock:
+        watch = _watch
+        if watch is not None and watch.backend is backend and watch.pid == os.getpid():
+            identity = watch.identity
+        else:
+            identity = (tuple(backend._servers), backend.make_key(GENERATION_KEY))
+        if watch is not None and (watch.identity != identity or watch.pid != os.getpid()):
+            if watch.pid == os.getpid():
+                watch.close()  # another cache (tests): a forked copy is left alone
+            watch = _watch = None
+        if watch is None:
+            if time.monotonic() - _watch_failed_at < WATCH_RETRY_SECONDS:
+                return None
+            try:
+                watch = _watch = _GenerationWatch(identity, backend)
+            except Exception:
+                logger.exception("Cannot watch the page cache generation")
+                _watch_failed_at = time.monotonic()
+                return None
+        try:
+            return watch.current()
+        except Exception:
+            logger.exception("The page cache generation watch failed")
+            watch.close()
+            _watch = None
+            _watch_failed_at = time.monotonic()
+            return None
 
 
 def bump() -> None:
@@ -177,6 +295,50 @@ def connect_receivers() -> None:
 
 
 # The page cache ------------------------------------------------------------------
+#
+# One implementation, in three places of the request's path:
+#
+# - ``page_cache`` (the view decorator) marks a response as shareable when the
+#   request came from an anonymous reader; it stores nothing itself.
+# - ``PageCacheMiddleware`` (first in MIDDLEWARE) reads the generation and the
+#   page before anything else runs and answers a hit at once; on a miss it
+#   stores the marked response as the whole middleware stack finished it
+#   (security headers, CSP, Vary, Content-Length), under the generation read
+#   before the view ran: a write during the rendering moves the generation on,
+#   and that stale page is never served.
+# - ``PageCacheApp`` (wraps the WSGI application in encyclopedia/wsgi.py)
+#   answers the same hits before Django builds its request and runs the
+#   middleware, with the same key, lookup and stored response.
+#
+# A page is stored under one key per absolute URL, its generation inside the
+# value, so a lookup is at most one round trip: ``get_many`` of the
+# generation and the page; none at all for a page this process holds a copy
+# of while the generation watch is up (see ``_local_pages`` and
+# ``watched_generation``). A page stored under another generation is a miss,
+# and is overwritten by the next rendering.
+#
+# ``settings.PAGE_CACHE = False`` (env DJANGO_PAGE_CACHE=0) turns all of it
+# off: every request renders the page (the invalidation hook still bumps).
+
+
+def enabled() -> bool:
+    return getattr(settings, "PAGE_CACHE", True)
+
+
+def _may_share(request) -> bool:
+    """What is known before authentication: a GET or HEAD without a session
+    cookie (so nobody is signed in: ``request.user`` is anonymous), not for
+    a static file (whitenoise serves those)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path_info.startswith(_static_prefix())
+    )
+
+
+def _static_prefix() -> str:
+    url = settings.STATIC_URL or "/static/"
+    return url if url.startswith("/") else "/" + url
 
 
 def _reader(request) -> bool:
@@ -190,10 +352,84 @@ def _reader(request) -> bool:
     return not (user is not None and user.is_authenticated)
 
 
-def page_key(request, gen: int) -> str:
+def page_key(request) -> str:
+    """The key of the page at ``request``'s absolute URL (scheme, host as
+    validated against ALLOWED_HOSTS, path, query string). A host that is not
+    allowed raises ``DisallowedHost``: it has no key."""
     url = request.build_absolute_uri()
     digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
-    return f"pages:{gen}:{digest}"
+    return f"pages:{digest}"
+
+
+class Lookup:
+    """The page cache's answer for one request: ``hit`` is the stored
+    ``(generation, status, reason, headers, body)`` or None; on a miss, the
+    page may be stored under ``key`` and ``generation``."""
+
+    __slots__ = ("key", "generation", "hit")
+
+    def __init__(self, key: str | None = None, gen: int | None = None, hit=None):
+        self.key, self.generation, self.hit = key, gen, hit
+
+
+# Pages this process served or stored lately, as in the cache, so that a hit
+# does not move the page from the shared cache again. A copy is served only
+# while its generation is the current one (from the watch, or read from the
+# shared cache): exactly the rule of the shared copy. Least recently used
+# copies go first past LOCAL_MAX_BYTES of bodies.
+LOCAL_MAX_BYTES = 16 * 1024 * 1024
+_local_pages: OrderedDict[str, tuple] = OrderedDict()
+_local_size = 0
+_local_lock = threading.Lock()
+
+
+def _keep_local(key: str, value: tuple) -> None:
+    global _local_size
+    with _local_lock:
+        old = _local_pages.pop(key, None)
+        if old is not None:
+            _local_size -= len(old[-1])
+        _local_pages[key] = value
+        _local_size += len(value[-1])
+        while _local_size > LOCAL_MAX_BYTES and _local_pages:
+            _, dropped = _local_pages.popitem(last=False)
+            _local_size -= len(dropped[-1])
+
+
+def lookup(request) -> Lookup:
+    """The generation and the page. A hit on a page this process holds takes
+    no round trip to Redis while the generation watch is up, otherwise one.
+    Only for requests ``_may_share`` lets through."""
+    _local.bumped = False  # the next write by this thread bumps at once again
+    try:
+        key = page_key(request)
+    except DisallowedHost:
+        return Lookup()  # Django answers 400 further on
+    try:
+        gen = watched_generation()
+        if gen is None:  # no watch: the generation and the page in one go
+            found = cache.get_many([GENERATION_KEY, key])
+            gen = found.get(GENERATION_KEY)
+            if gen is None:
+                return Lookup(key, generation())
+            value = found.get(key)
+        else:
+            value = None
+        mine = _local_pages.get(key)
+        if mine is not None and mine[0] == gen:
+            with _local_lock:
+                if key in _local_pages:
+                    _local_pages.move_to_end(key)
+            return Lookup(key, gen, mine)
+        if value is None:
+            value = cache.get(key)
+        if value is not None and value[0] == gen:
+            _keep_local(key, value)
+            return Lookup(key, gen, value)
+        return Lookup(key, gen)
+    except Exception:
+        logger.exception("Page cache unavailable")
+        return Lookup()
 
 
 def _storable(request, response) -> bool:
@@ -208,45 +444,93 @@ def _storable(request, response) -> bool:
     return not (session is not None and session.modified)
 
 
-def _store(request, key: str, response) -> None:
-    if not _storable(request, response):
+def _store(request, found: Lookup, response) -> None:
+    if found.key is None or found.generation is None or not _storable(request, response):
         return
-    value = (response.status_code, bytes(response.content), list(response.items()))
+    value = (
+        found.generation,
+        response.status_code,
+        response.reason_phrase,
+        list(response.items()),
+        bytes(response.content),
+    )
     try:
-        cache.set(key, value, PAGE_TIMEOUT)
+        cache.set(found.key, value, PAGE_TIMEOUT)
     except Exception:
         logger.exception("Could not store a page in the cache")
+        return
+    _keep_local(found.key, value)
 
 
 def page_cache(view):
-    """Serve ``view``'s page to anonymous readers from the cache, and store it
-    there. Requests that are not cacheable go to the view untouched, with its
-    queries exactly as before."""
+    """Let the page cache share ``view``'s response with every anonymous
+    reader. Requests that are not cacheable get the view's response as it
+    is, with its queries exactly as before."""
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        if not _reader(request):
-            return view(request, *args, **kwargs)
-        _local.bumped = False  # the next write bumps at once again
-        try:
-            gen = generation()
-            key = page_key(request, gen) if gen is not None else None
-            hit = cache.get(key) if key else None
-        except Exception:
-            logger.exception("Page cache unavailable")
-            key = hit = None
-        if hit is not None:
-            status, content, headers = hit
-            response = HttpResponse(content, status=status, headers=dict(headers))
-        else:
-            response = view(request, *args, **kwargs)
-            if key is not None:
-                if getattr(response, "is_rendered", True) is False:
-                    response.add_post_render_callback(lambda r: _store(request, key, r))
-                else:
-                    _store(request, key, response)
+        response = view(request, *args, **kwargs)
+        if _reader(request):
+            response.page_cache_shareable = True
         # The page differs for signed-in editors: shared caches must know.
         patch_vary_headers(response, ("Cookie",))
         return response
 
     return cached_view
+
+
+LOOKUP_ENVIRON_KEY = "articles.page_cache.lookup"
+
+
+class PageCacheMiddleware:
+    """First in MIDDLEWARE: answers anonymous readers from the page cache and
+    stores the pages ``page_cache`` marked, exactly as sent."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not (enabled() and _may_share(request)):
+            return self.get_response(request)
+        # PageCacheApp's miss, if it is in front: the same lookup, not twice.
+        found = request.META.get(LOOKUP_ENVIRON_KEY) or lookup(request)
+        if found.hit is not None:
+            _gen, status, reason, headers, body = found.hit
+            return HttpResponse(body, status=status, reason=reason, headers=dict(headers))
+        response = self.get_response(request)
+        if getattr(response, "page_cache_shareable", False):
+            _store(request, found, response)
+        return response
+
+
+class PageCacheApp:
+    """The WSGI application, with cache hits answered before Django's request
+    handling and middleware run (see ``PageCacheMiddleware``, which stores
+    the pages and answers the same hits when this wrapper is not in front,
+    as under the test client). Misses, and any failure here, go to Django."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if enabled() and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            hit = self._hit(environ)
+            if hit is not None:
+                _gen, status, reason, headers, body = hit
+                start_response(f"{status} {reason}", headers)
+                return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        return self.application(environ, start_response)
+
+    @staticmethod
+    def _hit(environ):
+        try:
+            request = WSGIRequest(environ)
+            if not _may_share(request):
+                return None
+            found = lookup(request)
+            if found.hit is None:
+                environ[LOOKUP_ENVIRON_KEY] = found  # for PageCacheMiddleware
+            return found.hit
+        except Exception:
+            logger.exception("Page cache fast path failed")
+            return None

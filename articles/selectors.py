@@ -93,14 +93,20 @@ class ArticlePage:
 def article_page(*, article: Article) -> ArticlePage:
     """Everything the article page shows; ``article`` comes from
     ``Article.objects.for_page()``. Nine queries in all, with the article's."""
-    sections = list(article.sections.all())
+    # Only the columns the page shows: not the wiki-text of the sections,
+    # nor the whole rows (texts, search documents) of the See also targets.
+    sections = list(article.sections.defer("body"))
     figures = list(article.population_figures.all())
     people, places = _mentions(article)
+    see_also = article.see_also.select_related("target").only(
+        "position", "article_id", "target_title", "target_id",
+        "target__title", "target__slug", "target__status",
+    )
     return ArticlePage(
         article=article,
         infobox=infobox_lines(article, figures),
         sections=anchored_sections(sections),
-        see_also=list(article.see_also.select_related("target")),
+        see_also=list(see_also),
         people=people,
         places=places,
         tags=sorted(article.tags.all(), key=lambda tag: tag.name.casefold()),

@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS comma-separated host names (default: localhost names)
 DATABASE_URL        e.g. postgres://user@127.0.0.1:5432/encyclopedia
                     (default: SQLite file db.sqlite3 in the project)
 REDIS_URL           e.g. redis://127.0.0.1:6379/0 selects the Redis cache
+DJANGO_PAGE_CACHE   "0" turns the page cache of public pages off (default on)
 DJANGO_STATIC_ROOT  where collectstatic writes (default: staticfiles/ in the project)
 
 Production security (all on when DJANGO_DEBUG is off; see the end of this file):
@@ -70,6 +71,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page is answered before anything else runs, and a page
+    # is stored as the whole stack below finished it (see articles.cache).
+    "articles.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -131,6 +135,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The whole-page cache of public pages for anonymous readers (articles.cache).
+# DJANGO_PAGE_CACHE=0 turns it off: every request renders the page (for
+# measuring the uncached site, or ruling the cache out while debugging).
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

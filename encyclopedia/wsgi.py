@@ -7,10 +7,15 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "encyclopedia.settings")
 
 try:
-    application = get_wsgi_application()
+    django_application = get_wsgi_application()
 except ImproperlyConfigured as exc:
     # A misconfigured server says why in one line (as manage.py does) instead
     # of a traceback. Under gunicorn, exit status 4 is its "App failed to
     # load": the master stops instead of restarting workers in a loop.
     print(f"Configuration error: {exc}", file=sys.stderr, flush=True)
     sys.exit(4 if "gunicorn" in sys.modules else 1)
+
+from articles.cache import PageCacheApp  # noqa: E402 - needs Django set up
+
+# Cached public pages are answered before Django's request handling runs.
+application = PageCacheApp(django_application)
