@@ -93,11 +93,14 @@ def articles_import(
     article gets a revision by ``user`` (None for the command line).
     """
     sources = list(sources)
-    titles = [doc.title for _, doc in _parse_sources(sources)]
     results: list[ImportResult] = []
-    with transaction.atomic():
-        run = _ImportRun(titles)
-        with _render_pool(run.names, batches=-(-len(sources) // IMPORT_BATCH)) as pool:
+    batches = -(-len(sources) // IMPORT_BATCH)
+    with _render_pool(None, batches=batches) as pool:
+        titles = _checked_titles(sources, pool)  # before the database is touched
+    names = name_index()
+    with _render_pool(names, batches=batches) as pool:
+        with transaction.atomic():
+            run = _ImportRun(titles, names)
             # A pipeline: batch k is rendered (in the pool) while k-1 is written.
             waiting: _Batch | None = None
             for start in range(0, len(sources), IMPORT_BATCH):
@@ -109,8 +112,51 @@ def articles_import(
                 waiting = prepared
             if waiting:
                 results += _report(run.write(waiting, user=user), on_progress)
-        run.link_created()
+            run.link_created()
     return results
+
+
+def _checked_titles(sources: list[Source], pool: Executor | None) -> list[str]:
+    """Every file parsed (in the pool if there is one), in order: the
+    titles, or ImportFailed for the first bad file or repeated title."""
+    if pool is None:
+        return [doc.title for _, doc in _parse_sources(sources)]
+    chunks = [sources[i : i + 100] for i in range(0, len(sources), 100)]
+    check = _TitleCheck()
+    titles = []
+    for parsed in pool.map(_titles_of, chunks):
+        for name, title, error in parsed:
+            if error:
+                raise ImportFailed(error)
+            check.add(name, title)
+            titles.append(title)
+    return titles
+
+
+def _titles_of(sources: list[Source]) -> list[tuple[str, str, str]]:
+    """(name, title, "") for each file, or (name, "", the error)."""
+    out = []
+    for name, data in sources:
+        try:
+            out.append((name, _parse(name, data).title, ""))
+        except ImportFailed as exc:
+            out.append((name, "", str(exc)))
+            break
+    return out
+
+
+class _TitleCheck:
+    """No title twice in one import."""
+
+    def __init__(self):
+        self.first_file: dict[str, str] = {}
+
+    def add(self, name: str, title: str) -> None:
+        if title in self.first_file:
+            raise ImportFailed(
+                f"{name}:1: the title {title!r} is also the title of {self.first_file[title]}"
+            )
+        self.first_file[title] = name
 
 
 def _report(results: list[ImportResult], on_progress) -> list[ImportResult]:
@@ -127,13 +173,13 @@ _WORKERS = max(1, min(4, os.cpu_count() or 1))
 _worker_names: NameIndex | None = None
 
 
-def _start_worker(names: NameIndex) -> None:
+def _start_worker(names: NameIndex | None) -> None:
     global _worker_names
     _worker_names = names
 
 
 @contextlib.contextmanager
-def _render_pool(names: NameIndex, *, batches: int) -> Iterator[Executor | None]:
+def _render_pool(names: NameIndex | None, *, batches: int) -> Iterator[Executor | None]:
     if batches < 2 or _WORKERS < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
@@ -189,14 +235,10 @@ def _parse(name: str, data: bytes | Path) -> wikitext.ArticleDoc:
 def _parse_sources(sources: Iterable[Source]) -> Iterator[tuple[str, wikitext.ArticleDoc]]:
     """Every file parsed, one at a time; the first bad one raises
     ImportFailed naming its file and line."""
-    first_file: dict[str, str] = {}
+    check = _TitleCheck()
     for name, data in sources:
         doc = _parse(name, data)
-        if doc.title in first_file:
-            raise ImportFailed(
-                f"{name}:1: the title {doc.title!r} is also the title of {first_file[doc.title]}"
-            )
-        first_file[doc.title] = name
+        check.add(name, doc.title)
         yield name, doc
 
 
@@ -210,8 +252,8 @@ class _ImportRun:
     between the imported articles resolve whatever their order, because the
     slug of every title is settled before the first batch is written."""
 
-    def __init__(self, titles: list[str]):
-        self.names = name_index()
+    def __init__(self, titles: list[str], names: NameIndex):
+        self.names = names
         self.existing: dict[str, tuple[int, str, str]] = {}  # title: (pk, slug, status)
         for chunk in _chunks(titles):
             for pk, title, slug, status in Article.objects.filter(title__in=chunk).values_list(
@@ -283,7 +325,7 @@ class _ImportRun:
                 raise ImportFailed(f"{name}: {_describe(exc)}") from None
         _fill_origins([b.article for b in built])
 
-        urls = self.urls({t for b in built for t in b.link_titles()})
+        urls = self.urls({t for b in built for t in b.link_titles})
         see_also_targets = resolve_titles(
             {row.target_title for b in built for row in b.see_also} - self.created_slugs.keys()
         )
@@ -312,7 +354,7 @@ class _ImportRun:
             b.article.lead_html = lead_html
             for section, html in zip(b.sections, bodies_html, strict=True):
                 section.body_html = html
-            b.wikilinks = [WikiLink(target_title=t) for t in sorted(b.link_titles())]
+            b.wikilinks = [WikiLink(target_title=t) for t in sorted(b.link_titles)]
             b.set_mentions(people, places)
         _people_and_places_named(built)
         for b in built:
@@ -403,7 +445,9 @@ class _BuiltArticle:
         self.named_people: list[Person] = []
         self.named_places: list[str] = []
 
+    @functools.cached_property
     def link_titles(self) -> set[str]:
+        """Titles the text links to (read once the text is cleaned)."""
         texts = [self.article.lead, *(s.body for s in self.sections)]
         return {title for text in texts for title in markdown.link_titles(text)}
 

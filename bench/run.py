@@ -229,6 +229,7 @@ def main() -> None:
     parser.add_argument("--skip-search", action="store_true")
     parser.add_argument("--http-duration", type=int, default=15)
     parser.add_argument("--http-rounds", type=int, default=3)
+    parser.add_argument("--http-rss-requests", type=int, default=10_000)
     parser.add_argument(
         "--large-url", default="",
         help="use this PostgreSQL database, built earlier by this script's Dataset "
@@ -301,19 +302,20 @@ def main() -> None:
         figures["queries"] = counts
 
         if not args.skip_search:
-            for ds, part in ((pg_large, "search-postgres"), (sqlite_medium, "search-sqlite")):
-                log(f"search on {ds.engine} at {ds.n:,}")
-                subprocess.run(
-                    [str(PYTHON), "bench/search_bench.py", "--database-url", ds.url,
-                     "--out", str(PARTS / f"{part}.md"), "--json", str(PARTS / f"{part}.json")],
-                    cwd=ROOT, env=ds.env, check=True,
-                )
+            log(f"search on PostgreSQL at {pg_large.n:,} and SQLite at {sqlite_medium.n:,}")
+            subprocess.run(
+                [str(PYTHON), "bench/search_bench.py", "--database-url", pg_large.url,
+                 "--database-url", sqlite_medium.url,
+                 "--out", str(PARTS / "search.md"), "--json", str(PARTS / "search.json")],
+                cwd=ROOT, env=pg_large.env, check=True,
+            )
         if not args.skip_http:
             log("article page over HTTP")
             subprocess.run(
                 [str(PYTHON), "bench/http_bench.py", "--database-url", pg_large.url,
                  "--out", str(PARTS / "http.md"), "--json", str(PARTS / "http.json"),
-                 "--duration", str(args.http_duration), "--rounds", str(args.http_rounds)],
+                 "--duration", str(args.http_duration), "--rounds", str(args.http_rounds),
+                 "--rss-requests", str(args.http_rss_requests)],
                 cwd=ROOT, env=pg_large.env, check=True,
             )
     finally:

@@ -105,3 +105,15 @@ def test_a_bad_file_in_a_later_batch_writes_nothing(monkeypatch):
     with pytest.raises(services.ImportFailed, match=r"^4\.txt:5: "):
         services.articles_import(sources=bad)
     assert not Article.objects.exists()
+
+
+def test_repeated_title_across_batches_is_refused_before_writing(monkeypatch):
+    monkeypatch.setattr(services, "IMPORT_BATCH", 2)
+    repeated = files()
+    repeated[5] = ("again.txt", repeated[1][1])
+    with pytest.raises(services.ImportFailed) as failed:
+        services.articles_import(sources=repeated)
+    assert str(failed.value) == (
+        "again.txt:1: the title 'Group1s in Testland' is also the title of 1.txt"
+    )
+    assert not Article.objects.exists()
