@@ -89,11 +89,44 @@ def write_report(figures: dict, path: Path, parts: Path) -> None:
         f"{int(medium) // int(small)}× the articles | {_met(rss_ratio < 1.5)} |",
         "",
     ]
+    lines += [
+        "**What limits the import.** Per article the import writes about 40",
+        "rows (the article with its rendered lead and search document, 8",
+        "sections with their HTML, See also, infobox, place, language and",
+        "religion rows, found mentions and [[link]] rows) and a revision of",
+        "about 28 versions, some 75 KB in all, in one SQLite transaction;",
+        "SQLite has one writer, so that part runs in one process. Rendering",
+        "the Markdown, sanitising it and finding mentions (more than a third",
+        "of the work) run in forked worker processes, one per core, while the",
+        "previous batch is written; checking every file before the import",
+        "also runs there. What is left in the writing process, shown below,",
+        "is mostly Django building model rows and INSERT statements, and",
+        "serialising the versions.",
+        "",
+        "Tried, in order (1,000 articles, measured as the work went, often with",
+        "other jobs on the machine): one article at a time",
+        "as before (7–12/s: every row saved and every revision made through",
+        "django-reversion's `add_to_revision`, each looking up and",
+        "serialising related objects); batches of 250 with bulk inserts and",
+        "a name index that looks names up by first word instead of a",
+        "regular expression of all names (about 120/s); versions written as",
+        "rows with their JSON made directly (tested equal to what",
+        "django-reversion writes), with derived HTML and search text left out",
+        "of revisions (a revert renders them again; a revision is 12 KB",
+        "instead of 45 KB); sanitiser settings built once (`nh3.Cleaner`);",
+        "rendering and mention finding in worker processes. Not done: raw",
+        "INSERTs with ids reserved in advance instead of Django's",
+        "`bulk_create` (measured 16 µs a row against 27 µs: about 15% of",
+        "the import), and skipping the model validation of rows the parser",
+        "has already checked.",
+        "",
+    ]
     profile = parts / "import-profile.txt"
     if profile.exists():
         lines += [
-            "Where an import's time goes (pyinstrument, 1,000 of the same files,",
-            "in-process; `bench/profile_import.py`):",
+            "Where the importing process's time goes (pyinstrument, 1,000 of the",
+            "same files; `bench/profile_import.py`; the workers' rendering does",
+            "not show, only the wait for it):",
             "",
             "```",
             profile.read_text().rstrip(),
@@ -122,7 +155,7 @@ def write_report(figures: dict, path: Path, parts: Path) -> None:
                          + " | ".join(str(v) for v in values) + f" | {_met(same)} |")
         lines.append("")
 
-    for name in ("search-postgres", "search-sqlite", "http"):
+    for name in ("search", "http"):
         part = parts / f"{name}.md"
         if part.exists():
             lines += [part.read_text().rstrip(), ""]
