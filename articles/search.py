@@ -383,12 +383,18 @@ def _fts_query(words: list[str]) -> str | None:
     return " AND ".join(phrases) or None
 
 
+# CROSS JOIN: SQLite then reads the full-text index first and looks the
+# articles up by id. With a plain JOIN its planner may walk the published
+# articles (the status index) and test each against the index: 0.3-1 s at
+# 10,000 articles instead of milliseconds.
+
+
 def _sqlite_count(fts_query: str, limit: int) -> int:
     """Matching published articles, counting no further than ``limit``:
     the rows come from the index one by one and stop there."""
     sql = f"""
         SELECT COUNT(*) FROM (
-            SELECT 1 FROM {FTS_TABLE} JOIN articles_article a ON a.id = {FTS_TABLE}.rowid
+            SELECT 1 FROM {FTS_TABLE} CROSS JOIN articles_article a ON a.id = {FTS_TABLE}.rowid
             WHERE {FTS_TABLE} MATCH %s AND a.status = %s LIMIT %s
         )
     """
@@ -408,7 +414,7 @@ def _sqlite_page(fts_query: str, start: int, stop: int, *, more: bool) -> list[A
         ids = f"""
             SELECT a.id, a.title, 0 AS part,
                 -bm25({FTS_TABLE}, {TITLE_WEIGHT}.0, 1.0) AS rank
-            FROM {FTS_TABLE} JOIN articles_article a ON a.id = {FTS_TABLE}.rowid
+            FROM {FTS_TABLE} CROSS JOIN articles_article a ON a.id = {FTS_TABLE}.rowid
             WHERE {FTS_TABLE} MATCH %s AND a.status = %s
             ORDER BY rank DESC, a.title, a.id
             LIMIT %s OFFSET %s
@@ -421,7 +427,7 @@ def _sqlite_page(fts_query: str, start: int, stop: int, *, more: bool) -> list[A
                 SELECT * FROM (
                     SELECT a.id, a.title, 0 AS part,
                         -bm25({FTS_TABLE}, 1.0, 0.0) AS rank
-                    FROM {FTS_TABLE} JOIN articles_article a ON a.id = {FTS_TABLE}.rowid
+                    FROM {FTS_TABLE} CROSS JOIN articles_article a ON a.id = {FTS_TABLE}.rowid
                     WHERE {FTS_TABLE} MATCH %s AND a.status = %s
                     ORDER BY rank DESC, a.title, a.id LIMIT %s
                 )
