@@ -9,15 +9,13 @@ unreachable its tests are skipped, or fail when CI is set.
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
@@ -32,58 +30,13 @@ from articles.services import (
 )
 from people.models import Person, Place
 from tests.admin_forms import change_form_data
+from tests.cache_backends import backend  # noqa: F401 - the autouse fixture
 from tests.factories import ArticleFactory
 from tests.html import visible_text
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = os.environ.get("CACHE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ARTICLE_URL = "/wiki/russians-in-afghanistan/"
-IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _redis_unreachable() -> str | None:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
-    except Exception as exc:  # noqa: BLE001 - any failure means no Redis
-        return f"Redis at {REDIS_URL} is unreachable ({exc.__class__.__name__}: {exc})"
-    return None
-
-
-@pytest.fixture(autouse=True, params=["locmem", "redis"])
-def backend(request):
-    """The default cache for one test: local memory or Redis, empty."""
-    prefix = f"test-cache-{uuid.uuid4().hex}"
-    if request.param == "locmem":
-        config = {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": prefix,
-            "KEY_PREFIX": prefix,
-        }
-    else:
-        problem = _redis_unreachable()
-        if problem:
-            if IN_CI:
-                pytest.fail(f"{problem}; CI is set, so the Redis cache tests must run")
-            pytest.skip(f"{problem}; start it (redis-server) to test the Redis cache")
-        config = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    with override_settings(CACHES={"default": config}):
-        yield request.param
-        if request.param == "redis":
-            import redis
-
-            client = redis.Redis.from_url(REDIS_URL)
-            keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-            if keys:
-                client.delete(*keys)
-        else:
-            cache.clear()
 
 
 def fresh(url: str) -> str:

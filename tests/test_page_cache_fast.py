@@ -11,8 +11,6 @@ tests/test_cache.py they run with LocMemCache and with the Redis at
 
 from __future__ import annotations
 
-import os
-import uuid
 
 import pytest
 from django.conf import settings
@@ -27,12 +25,11 @@ from django.urls import path
 from articles import cache as page_cache
 from articles.cache import PageCacheApp
 from articles.models import Article
+from tests.cache_backends import REDIS_URL, backend  # noqa: F401 - the autouse fixture
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = os.environ.get("CACHE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ARTICLE_URL = "/wiki/russians-in-afghanistan/"
-IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 # Views for the rules, mounted by tests marked with this module's urls ---------------
@@ -85,49 +82,6 @@ urlpatterns = [
 
 
 # Fixtures and helpers ----------------------------------------------------------------
-
-
-def _redis_unreachable() -> str | None:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
-    except Exception as exc:  # noqa: BLE001 - any failure means no Redis
-        return f"Redis at {REDIS_URL} is unreachable ({exc.__class__.__name__}: {exc})"
-    return None
-
-
-@pytest.fixture(autouse=True, params=["locmem", "redis"])
-def backend(request):
-    prefix = f"test-fast-{uuid.uuid4().hex}"
-    if request.param == "locmem":
-        config = {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": prefix,
-            "KEY_PREFIX": prefix,
-        }
-    else:
-        problem = _redis_unreachable()
-        if problem:
-            if IN_CI:
-                pytest.fail(f"{problem}; CI is set, so the Redis cache tests must run")
-            pytest.skip(f"{problem}; start it (redis-server) to test the Redis cache")
-        config = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    with override_settings(CACHES={"default": config}):
-        yield request.param
-        if request.param == "redis":
-            import redis
-
-            client = redis.Redis.from_url(REDIS_URL)
-            keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-            if keys:
-                client.delete(*keys)
-        else:
-            cache.clear()
 
 
 class Recorder:
