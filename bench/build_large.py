@@ -11,8 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import PG_SERVER  # noqa: E402
-from bench.run import Dataset, base_env  # noqa: E402
+from bench.common import PG_SERVER, production_env  # noqa: E402
+from bench.run import Dataset  # noqa: E402
 
 
 def main() -> None:
@@ -24,7 +24,7 @@ def main() -> None:
     ds = Dataset(args.articles, "postgres", tmp)
     ds.name = args.name
     ds.url = f"{PG_SERVER}/{args.name}"
-    ds.env = base_env(ds.url)
+    ds.env = production_env(ds.url)
     ds.create()
     record = Path(tempfile.gettempdir()) / f"{ds.name}.json"
     record.write_text(json.dumps({

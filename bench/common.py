@@ -57,6 +57,40 @@ def article_text(n: int) -> str:
     )
 
 
+def production_env(database_url: str, static_root: Path | None = None) -> dict:
+    """The environment of a process with production settings (debug off, a
+    random secret key) over plain http on 127.0.0.1, on ``database_url``,
+    without Redis unless the caller adds REDIS_URL."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "encyclopedia.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_COOKIES": "0",  # plain http on 127.0.0.1
+        "DJANGO_SECURE_HSTS_SECONDS": "0",
+        "DATABASE_URL": database_url,
+        "PYTHONPATH": str(ROOT),
+    }
+    if static_root is not None:
+        env["DJANGO_STATIC_ROOT"] = str(static_root)
+    for name in ("DJANGO_DEBUG_TOOLBAR", "REDIS_URL"):
+        env.pop(name, None)
+    return env
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a server we started (its master only: it stops its workers)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class Site:
     """A prepared database and the environment to run the site against it."""
 
@@ -69,20 +103,7 @@ class Site:
         else:
             self.db_name = ""
             self.database_url = f"sqlite:///{self.tmp / 'bench.sqlite3'}"
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "encyclopedia.settings",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DJANGO_SECURE_COOKIES": "0",  # plain http on 127.0.0.1
-            "DJANGO_SECURE_HSTS_SECONDS": "0",
-            "DJANGO_STATIC_ROOT": str(self.tmp / "static"),
-            "DATABASE_URL": self.database_url,
-            "PYTHONPATH": str(ROOT),
-        }
-        self.env.pop("DJANGO_DEBUG_TOOLBAR", None)
+        self.env = production_env(self.database_url, static_root=self.tmp / "static")
         self.articles = articles
         self.editors = editors
         self.server: subprocess.Popen | None = None
@@ -155,13 +176,8 @@ class Site:
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
 
     def stop(self) -> None:
-        if self.server and self.server.poll() is None:
-            self.server.terminate()  # only the gunicorn master we started
-            try:
-                self.server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.server.kill()
-                self.server.wait()
+        if self.server:
+            stop_process(self.server)
         self.server = None
 
     def cleanup(self) -> None:

@@ -51,7 +51,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import GUNICORN, PYTHON, ROOT, Site, free_port, log, machine  # noqa: E402
+from common import (  # noqa: E402
+    GUNICORN, PYTHON, ROOT, Site, free_port, log, machine, stop_process,
+)
 
 STATIC_PATH = "/__static_limit__/"  # under wsgi_bench.STATIC_PREFIX
 WORKERS = 2
@@ -209,13 +211,7 @@ class Server:
         return sizes
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()  # only the gunicorn master we started
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def wrk(binary: str, server: Server, path: str, duration: float, script: Path | None = None

@@ -3,12 +3,13 @@ throwaway SQLite database: where an import's time goes. Prints the tree."""
 
 import argparse
 import os
-import secrets
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import production_env  # noqa: E402
 
 
 def main() -> None:
@@ -16,12 +17,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="encyclopedia-profile-"))
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "encyclopedia.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": f"sqlite:///{folder / 'profile.sqlite3'}",
-    })
+    os.environ.update(production_env(f"sqlite:///{folder / 'profile.sqlite3'}"))
     import django
 
     django.setup()

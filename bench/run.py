@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import platform
-import secrets
 import shutil
 import subprocess
 import sys
@@ -36,26 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import PG_SERVER, PYTHON, log
+from bench.common import PG_SERVER, PYTHON, log, production_env
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 PARTS = ROOT / "bench" / "results"
 IMPORT_TARGET = 500  # articles per second
-
-
-def base_env(database_url: str) -> dict:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "encyclopedia.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": database_url,
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("REDIS_URL", None)
-    return env
 
 
 def run_with_rss(args: list[str], env: dict) -> tuple[float, float, str]:
@@ -111,7 +95,7 @@ class Dataset:
             self.name = ""
             self.url = f"sqlite:///{tmp / f'bench-{n}.sqlite3'}"
         self.files = tmp / f"files-{n}"
-        self.env = base_env(self.url)
+        self.env = production_env(self.url)
         self.import_seconds = self.import_rss = 0.0
         self.reused = False
 
@@ -155,7 +139,7 @@ class Dataset:
         it saved in $TMPDIR/<database>.json."""
         ds = cls.__new__(cls)
         ds.n, ds.engine, ds.url, ds.name = n, "postgres", url, url.rsplit("/", 1)[-1]
-        ds.env = base_env(url)
+        ds.env = production_env(url)
         record = Path(tempfile.gettempdir()) / f"{ds.name}.json"
         saved = json.loads(record.read_text()) if record.exists() else {}
         ds.import_seconds = saved.get("import_seconds", float("nan"))
@@ -276,7 +260,7 @@ def main() -> None:
         log("profiling an import of 1,000 files")
         profile = subprocess.run(
             [str(PYTHON), "bench/profile_import.py", "--articles", str(min(small, 1000))],
-            cwd=ROOT, env=base_env(""), capture_output=True, text=True, check=True,
+            cwd=ROOT, env=production_env(""), capture_output=True, text=True, check=True,
         ).stdout
         (PARTS / "import-profile.txt").write_text(_trim_profile(profile))
         sqlite_medium = datasets[-1]

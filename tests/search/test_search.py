@@ -14,10 +14,10 @@ from articles import search
 from articles.models import Article
 from articles.services import articles_import
 from people.models import Alias, Person, Place
+from tests.search.pages import SEARCH_URL, get, result_titles
 
 pytestmark = pytest.mark.django_db
 
-SEARCH_URL = "/search/"
 INDEX_NAME = "articles_article_search_idx"
 # people, places, count of matching articles, the page of articles
 SEARCH_PAGE_QUERIES = 4
@@ -45,21 +45,6 @@ def seed_article(seed_bytes) -> Article:
     Alias.objects.create(person=noor, name="Sergei Yurevich Krasnoperov")
     [article] = import_articles(seed_bytes)
     return article
-
-
-def result_titles(response) -> list[str]:
-    """Titles of the article results, in the order shown."""
-    block = response.content.decode().split('class="search-results"', 1)
-    if len(block) < 2:
-        return []
-    block = block[1].split("</ol>", 1)[0]
-    return [html.unescape(t) for t in re.findall(r'<a href="/wiki/[^"]+/">([^<]*)</a>', block)]
-
-
-def get(client, query, **params):
-    response = client.get(SEARCH_URL, {"q": query, **params})
-    assert response.status_code == 200
-    return response
 
 
 # Finding things --------------------------------------------------------------

@@ -6,7 +6,6 @@ stored vectors of migration 0005 (PostgreSQL) kept up to date by a trigger.
 RESULT_LIMIT is lowered in most tests so that a few articles stand for
 "more than 1,000"; the code reads it at call time."""
 
-import html
 import importlib
 import re
 from types import SimpleNamespace
@@ -16,10 +15,10 @@ from django.db import connection
 
 from articles import search
 from articles.models import Article
+from tests.search.pages import get, result_titles
 
 pytestmark = pytest.mark.django_db
 
-SEARCH_URL = "/search/"
 SEARCH_PAGE_QUERIES = 4  # people, places, capped count, the page
 
 
@@ -38,20 +37,6 @@ def add_many(count: int, document: str, prefix: str = "Group") -> None:
         )
         for n in range(count)
     )
-
-
-def result_titles(response) -> list[str]:
-    block = response.content.decode().split('class="search-results"', 1)
-    if len(block) < 2:
-        return []
-    block = block[1].split("</ol>", 1)[0]
-    return [html.unescape(t) for t in re.findall(r'<a href="/wiki/[^"]+/">([^<]*)</a>', block)]
-
-
-def get(client, query, **params):
-    response = client.get(SEARCH_URL, {"q": query, **params})
-    assert response.status_code == 200
-    return response
 
 
 @pytest.fixture
