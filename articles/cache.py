@@ -34,10 +34,12 @@ The immediate bump is harmless, and it is what keeps the cache correct when
 ``on_commit`` never fires, as in tests wrapped in a transaction that is
 rolled back. In autocommit mode ``on_commit`` runs right after the write.
 
-With ``LocMemCache`` the cache and its generation live in one process: fine
-for development and tests, but several worker processes each keep their own
-pages, and a write in one does not reach the others. Production sets
-``REDIS_URL`` (a shared cache).
+The generation must be one that every process writing content and every
+process serving pages sees: Redis (``REDIS_URL``), or by default the file
+cache, shared by the processes of one machine. ``LocMemCache`` is per
+process: a save in one gunicorn worker, or an ``import_articles`` run, would
+never reach the pages another process holds. ``problems()`` names such a
+configuration; the system checks and the WSGI start-up report it.
 """
 
 from __future__ import annotations
@@ -204,13 +206,15 @@ def watched_generation() -> int | None:
 
 
 def bump() -> None:
-    """Move to a new generation: every page is rendered afresh next time."""
+    """Move to a new generation: every page is rendered afresh next time.
+
+    A new random value rather than an increment: ``set`` is atomic on every
+    backend, while ``incr`` is a read and a write on the file cache. Each
+    bump writes a value never used before and the last one lands after the
+    last commit, so a page stored under the current value was rendered from
+    rows read after every committed write."""
     try:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # missing: any new random value is a new generation
-            if not cache.add(GENERATION_KEY, _fresh_generation(), timeout=None):
-                cache.incr(GENERATION_KEY)  # a reader created it meanwhile
+        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
     except Exception:  # a cache outage must not fail the write
         logger.exception("Could not bump the page cache generation")
 
@@ -323,6 +327,49 @@ def connect_receivers() -> None:
 
 def enabled() -> bool:
     return getattr(settings, "PAGE_CACHE", True)
+
+
+# Backends whose entries only the process that wrote them can see.
+PER_PROCESS_BACKENDS = ("django.core.cache.backends.locmem.LocMemCache",)
+
+
+def problems() -> list[str]:
+    """Why the page cache cannot be correct with these settings: empty when
+    it can. Reported by the system checks (``manage.py check``, runserver)
+    and, loudly, when the WSGI application starts."""
+    if not enabled():
+        return []
+    config = settings.CACHES.get(DEFAULT_CACHE_ALIAS, {})
+    backend = config.get("BACKEND", "")
+    if backend in PER_PROCESS_BACKENDS:
+        return [
+            f"The page cache is on, but the default cache ({backend.rsplit('.', 1)[-1]}) "
+            "is private to each process: an edit saved by one gunicorn worker or by a "
+            "manage.py command never reaches the pages other processes hold, and readers "
+            "get stale pages. Set REDIS_URL, use the file cache (the default without "
+            "REDIS_URL), or turn the page cache off with DJANGO_PAGE_CACHE=0."
+        ]
+    if backend == "django.core.cache.backends.filebased.FileBasedCache":
+        folder = config.get("LOCATION", "")
+        try:
+            os.makedirs(folder, exist_ok=True)
+            writable = os.access(folder, os.W_OK | os.X_OK)
+        except OSError:
+            writable = False
+        if not writable:
+            return [
+                f"The page cache's folder {folder} cannot be written: no page is cached "
+                "and edits cannot be announced to other processes. Make it writable or "
+                "set DJANGO_CACHE_DIR (or REDIS_URL)."
+            ]
+    return []
+
+
+def check_page_cache(app_configs=None, **kwargs):
+    """System check ``articles.W001``: see ``problems``."""
+    from django.core.checks import Warning
+
+    return [Warning(text, id="articles.W001") for text in problems()]
 
 
 def _may_share(request) -> bool:
@@ -524,7 +571,12 @@ class PageCacheApp:
     @staticmethod
     def _hit(environ):
         try:
-            request = WSGIRequest(environ)
+            # A copy: WSGIRequest writes the decoded path back into the
+            # environ it is given, and Django's own request built later
+            # from that environ would read it as Latin-1 bytes (a 500 for
+            # Cyrillic, a 404 for "café"). Django must get the server's
+            # environ untouched.
+            request = WSGIRequest(environ.copy())
             if not _may_share(request):
                 return None
             found = lookup(request)

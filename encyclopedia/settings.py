@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS comma-separated host names (default: localhost names)
 DATABASE_URL        e.g. postgres://user@127.0.0.1:5432/encyclopedia
                     (default: SQLite file db.sqlite3 in the project)
 REDIS_URL           e.g. redis://127.0.0.1:6379/0 selects the Redis cache
+DJANGO_CACHE_DIR    the file cache's folder without Redis (default: var/cache/)
 DJANGO_PAGE_CACHE   "0" turns the page cache of public pages off (default on)
 DJANGO_STATIC_ROOT  where collectstatic writes (default: staticfiles/ in the project)
 
@@ -125,7 +126,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # one article run one after the other (PostgreSQL uses row locks).
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
+# The cache holds the page cache's pages and its generation (articles.cache),
+# which every process that writes content or serves pages must share: Redis
+# when REDIS_URL is set (several app servers), otherwise files in
+# DJANGO_CACHE_DIR, shared by all processes of one machine (gunicorn's
+# workers, manage.py commands). A per-process cache would serve stale pages.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_DIR = os.environ.get("DJANGO_CACHE_DIR") or str(BASE_DIR / "var" / "cache")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -134,7 +141,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            # Every set lists the folder to decide whether to cull: room for
+            # the pages of a small site without making a store slow.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # The whole-page cache of public pages for anonymous readers (articles.cache).
 # DJANGO_PAGE_CACHE=0 turns it off: every request renders the page (for

@@ -8,38 +8,16 @@ The missing-key message of `manage.py check` is in tests/test_settings.py."""
 from __future__ import annotations
 
 import re
-import secrets
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+from tests.servers import GUNICORN, ROOT, Browser, Site, free_port, manage, production_env
+
 SEED_URL = "/wiki/russians-in-afghanistan/"
 
 pytestmark = pytest.mark.slow
-
-
-def production_env(**extra: str) -> dict[str, str]:
-    return {
-        "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "encyclopedia.settings",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        **extra,
-    }
-
-
-def manage(env: dict[str, str], *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout,
-    )
 
 
 def test_check_deploy_is_clean_with_production_settings():
@@ -75,79 +53,20 @@ def test_gunicorn_without_a_key_stops_instead_of_restarting_workers(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
 def get(url: str):
     """(status, headers, body) without following redirects."""
-    try:
-        with _opener.open(url, timeout=10) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
-
-
-def wait_until_up(url: str, process: subprocess.Popen, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"gunicorn exited with {process.returncode}")
-        try:
-            get(url)
-            return
-        except (urllib.error.URLError, ConnectionError, socket.timeout):
-            time.sleep(0.2)
-    raise AssertionError("gunicorn did not answer within 30 seconds")
+    response = Browser("").get(url)
+    return response.status, response.headers, response.body
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """gunicorn as `make serve` runs it, on a free port, over a migrated and
     seeded SQLite file with collected static files; stopped afterwards."""
-    tmp_path = tmp_path_factory.mktemp("serve")
-    static_root = tmp_path / "static"
-    env = production_env(
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        DJANGO_STATIC_ROOT=str(static_root),
-    )
-    for command in (("migrate", "--noinput"), ("setup_site",), ("collectstatic", "--noinput")):
-        result = manage(env, *command)
-        assert result.returncode == 0, result.stdout + result.stderr
-    assert (static_root / "staticfiles.json").exists()
-
-    port = free_port()
-    log = (tmp_path / "gunicorn.log").open("w+")
-    process = subprocess.Popen(
-        [str(GUNICORN), "encyclopedia.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--access-logfile", "-", "--no-control-socket"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/", process, time.monotonic() + 30)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.seek(0)
-        print(log.read())
-        log.close()
+    site = Site.create(tmp_path_factory.mktemp("serve"))
+    assert (site.folder / "static" / "staticfiles.json").exists()
+    with site.serve(workers=2) as server:
+        yield server.base
 
 
 def test_gunicorn_serves_pages_and_static_files(served):
@@ -191,13 +110,7 @@ def test_gunicorn_unknown_url_is_the_sites_404(served):
 
 
 def test_gunicorn_refuses_other_hosts(served):
-    request = urllib.request.Request(served + "/", headers={"Host": "evil.example"})
-    try:
-        with _opener.open(request, timeout=10) as response:
-            status = response.status
-    except urllib.error.HTTPError as error:
-        status = error.code
-    assert status == 400
+    assert Browser(served).get("/", headers={"Host": "evil.example"}).status == 400
 
 
 def test_gunicorn_redirects_to_https_by_default(tmp_path):
