@@ -267,7 +267,10 @@ def related_articles(article: Article) -> list[RelatedGroup]:
         .order_by()
     )
     unwritten = (
-        SeeAlso.objects.filter(missing, target__isnull=True)
+        # Only what published articles list: a draft's See also is not public.
+        SeeAlso.objects.filter(
+            missing, target__isnull=True, article__status=Article.Status.PUBLISHED
+        )
         .exclude(target_title=article.title)
         .annotate(slug=Value("", text), group=Value("", text), host=Value("", text))
         .values_list("target_title", "slug", "group", "host")
