@@ -1,4 +1,5 @@
-"""The cache backends the page cache tests run against: local memory and
+"""The cache backends the page cache tests run against: local memory, the
+file cache (the default without Redis) in a folder of the test's own, and
 the Redis at CACHE_TEST_REDIS_URL (default 127.0.0.1:6379/0), each test
 with its own key prefix, its keys removed afterwards (never FLUSHDB: others
 share that Redis). Without Redis those tests skip, or fail when CI is set.
@@ -30,11 +31,16 @@ def _redis_unreachable() -> str | None:
     return None
 
 
-@pytest.fixture(autouse=True, params=["locmem", "redis"])
-def backend(request):
-    """The default cache for one test: local memory or Redis, empty."""
+@pytest.fixture(autouse=True, params=["locmem", "file", "redis"])
+def backend(request, tmp_path):
+    """The default cache for one test: local memory, files or Redis, empty."""
     prefix = f"test-cache-{uuid.uuid4().hex}"
-    if request.param == "locmem":
+    if request.param == "file":
+        config = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    elif request.param == "locmem":
         config = {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": prefix,
