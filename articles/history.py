@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import re
+import sys
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.utils.html import escape
+from diff_match_patch import diff_match_patch
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Revision
 
@@ -25,7 +27,7 @@ class ArticleState:
 
     fields: dict[str, str] = field(default_factory=dict)
     infobox: str = ""
-    sections: dict[str, tuple[str, str]] = field(default_factory=dict)  # pk -> (heading, body)
+    sections: dict[str, tuple[str, str]] = field(default_factory=dict)  # pk -> (heading, body), in order
     see_also: str = ""
     population_history: str = ""
     mentions: str = ""
@@ -107,38 +109,132 @@ def _names(by_model: dict[str, list[dict]]) -> dict[str, dict[int, str]]:
 
 def diff(old: ArticleState, new: ArticleState) -> list[Change]:
     """What changed from ``old`` to ``new``, field by field and section by
-    section, with removed text in <del> and added text in <ins>."""
+    section, with removed text in <del> and added text in <ins>. One
+    deadline for the whole comparison: an article of many rewritten sections
+    costs no more than one."""
+    deadline = time.time() + DIFF_TIMEOUT_SECONDS
     changes: list[Change] = []
+
+    def _compare(label: str, old_text: str, new_text: str) -> None:
+        if old_text == new_text:
+            return
+        kind = "added" if not old_text else "removed" if not new_text else "changed"
+        changes.append(Change(label, kind, inline_diff(old_text, new_text, deadline=deadline)))
+
     for name, label in FIELDS:
-        _compare(changes, label, old.fields.get(name, ""), new.fields.get(name, ""))
-    _compare(changes, "Infobox", old.infobox, new.infobox)
+        _compare(label, old.fields.get(name, ""), new.fields.get(name, ""))
+    _compare("Infobox", old.infobox, new.infobox)
+    # A section moved is a change of the article as readers see it, though
+    # neither its heading nor its body changed: compare the order of the
+    # sections both revisions have (added and removed ones are shown below).
+    kept_before = [pk for pk in old.sections if pk in new.sections]
+    kept_after = [pk for pk in new.sections if pk in old.sections]
+    if kept_before != kept_after:
+        changes.append(Change("Section order", "changed", format_html(
+            "<del>{}</del>\n<ins>{}</ins>", _numbered(old.sections), _numbered(new.sections)
+        )))
     for pk in [*old.sections, *(pk for pk in new.sections if pk not in old.sections)]:
         before, after = old.sections.get(pk), new.sections.get(pk)
         label = f"Section {(after or before)[0]}"
-        _compare(changes, label, "\n".join(before) if before else "", "\n".join(after) if after else "")
-    _compare(changes, "See also", old.see_also, new.see_also)
-    _compare(changes, "Population history", old.population_history, new.population_history)
-    _compare(changes, "Mentions", old.mentions, new.mentions)
+        _compare(label, "\n".join(before) if before else "", "\n".join(after) if after else "")
+    _compare("See also", old.see_also, new.see_also)
+    _compare("Population history", old.population_history, new.population_history)
+    _compare("Mentions", old.mentions, new.mentions)
     return changes
 
 
-def _compare(changes: list[Change], label: str, old: str, new: str) -> None:
-    if old == new:
-        return
-    kind = "added" if not old else "removed" if not new else "changed"
-    changes.append(Change(label, kind, inline_diff(old, new)))
+def _numbered(sections: dict[str, tuple[str, str]]) -> str:
+    return "\n".join(f"{n}. {heading}" for n, (heading, _body) in enumerate(sections.values(), 1))
 
 
-def inline_diff(old: str, new: str) -> SafeString:
-    """Word-level diff of two texts as HTML: every piece of text escaped."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+def inline_diff(old: str, new: str, *, deadline: float | None = None) -> SafeString:
+    """Word-level diff of two texts as HTML: every piece of text escaped.
+
+    Lines are diffed first and words only within the runs of changed lines,
+    so an edit costs time in proportion to the paragraphs it touches, not to
+    the square of the section's length. Past ``deadline`` (``time.time()``;
+    by default DIFF_TIMEOUT_SECONDS from now) the rest comes out coarser."""
+    if deadline is None:
+        deadline = time.time() + DIFF_TIMEOUT_SECONDS
     parts: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(escape("".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            parts.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
-        if j2 > j1:
-            parts.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+    deleted: list[str] = []
+    inserted: list[str] = []
+
+    def changed_lines() -> None:
+        if deleted or inserted:
+            words = _token_diff(_TOKEN.findall("".join(deleted)), _TOKEN.findall("".join(inserted)),
+                                deadline=deadline, semantic=True)
+            parts.extend(_html(op, tokens) for op, tokens in words)
+            deleted.clear()
+            inserted.clear()
+
+    lines = _token_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                        deadline=deadline, semantic=False)
+    for op, tokens in lines:
+        if op == diff_match_patch.DIFF_EQUAL:
+            changed_lines()
+            parts.append(_html(op, tokens))
+        else:
+            (deleted if op == diff_match_patch.DIFF_DELETE else inserted).extend(tokens)
+    changed_lines()
     return mark_safe("".join(parts))
+
+
+def _html(op: int, tokens: list[str]) -> str:
+    text = escape("".join(tokens))
+    if op == diff_match_patch.DIFF_DELETE:
+        return f"<del>{text}</del>"
+    if op == diff_match_patch.DIFF_INSERT:
+        return f"<ins>{text}</ins>"
+    return text
+
+
+# diff-match-patch (Myers' O(ND) diff, after trimming the common prefix and
+# suffix) is near-linear for the usual edit of a few words in a long section,
+# where difflib's SequenceMatcher is quadratic (52 s for one changed word in
+# 128 KB). Past the deadline it returns a coarser but still correct diff (the
+# rest of a run as one deletion and one insertion), so pathological texts cost
+# a bounded time per comparison of two revisions, not a stalled page.
+DIFF_TIMEOUT_SECONDS = 0.25
+# Tokens are diffed as one character each (diff-match-patch's line-mode
+# trick, also used for words). Code points start past ASCII so the semantic
+# clean-up never reads a token as a line break; surrogates are skipped.
+_FIRST_CODE = 0x100
+_SURROGATES = range(0xD800, 0xE000)
+_MAX_TOKENS = sys.maxunicode + 1 - _FIRST_CODE - len(_SURROGATES)
+
+
+def _token_diff(
+    a: list[str], b: list[str], *, deadline: float, semantic: bool
+) -> list[tuple[int, list[str]]]:
+    """(op, tokens) runs turning token list ``a`` into ``b``."""
+    vocabulary: dict[str, str] = {}
+    tokens: list[str] = []
+
+    def encode(words: list[str]) -> str | None:
+        chars = []
+        for word in words:
+            char = vocabulary.get(word)
+            if char is None:
+                if len(tokens) >= _MAX_TOKENS:
+                    return None
+                code = _FIRST_CODE + len(tokens)
+                char = chr(code if code < _SURROGATES.start else code + len(_SURROGATES))
+                vocabulary[word] = char
+                tokens.append(word)
+            chars.append(char)
+        return "".join(chars)
+
+    encoded_a, encoded_b = encode(a), encode(b)
+    if encoded_a is None or encoded_b is None:  # over a million distinct tokens
+        return [(op, t) for op, t in ((diff_match_patch.DIFF_DELETE, a),
+                                      (diff_match_patch.DIFF_INSERT, b)) if t]
+    matcher = diff_match_patch()
+    matcher.Diff_Timeout = DIFF_TIMEOUT_SECONDS
+    diffs = matcher.diff_main(encoded_a, encoded_b, checklines=False, deadline=deadline)
+    if semantic:
+        # Merge the small equalities between edits ("the", a space) that
+        # make a rewritten sentence read as confetti.
+        matcher.diff_cleanupSemantic(diffs)
+    by_char = {char: word for word, char in vocabulary.items()}
+    return [(op, [by_char[c] for c in chars]) for op, chars in diffs if chars]

@@ -17,7 +17,9 @@ matches, in four SQL queries (people, places, the count, the page):
   RESULT_LIMIT are shown, ranked by their titles (title matches first,
   then alphabetically): no matching document's vector is read to rank it;
 * headlines and snippets are made for the shown rows only, from a window
-  of the document around the first occurrence of a query word.
+  of the document around the first occurrence of a query word (found by a
+  string search in C over the document; only the window's words are read
+  one by one).
 
 Every snippet is safe HTML: the article text is escaped and only the
 ``<mark>`` tags around matched words are markup.
@@ -60,6 +62,10 @@ MAX_WORDS = 10
 MAX_NAMES = 20  # people, and places, shown for one query
 SNIPPET_WORDS = 30
 SNIPPET_WORDS_BEFORE = 10
+# SQLite: the characters around the first match that the snippet's words are
+# taken from (SNIPPET_WORDS words of up to 40 characters fit).
+SNIPPET_WINDOW_BEFORE = 500
+SNIPPET_WINDOW_AFTER = 1500
 TITLE_WEIGHT = 10  # SQLite: bm25 weight of the title, the document's being 1
 
 # Matches shown at most, and counted at most (one more, to say "more than").
@@ -483,19 +489,34 @@ def snippet(document: str, words: list[str]) -> str:
     """About SNIPPET_WORDS words of ``document`` around the first match,
     escaped, with each occurrence of a query word in <mark>. The search is
     by stems: without an occurrence of a word as typed, a word starting
-    like it ("family" for "families") is the match."""
-    tokens = document.split()
+    like it ("family" for "families") is the match.
+
+    The match is found by a string search over the whole document, in C;
+    the words are then read one by one in a window around it only (reading
+    every word of each document in Python cost seconds of CPU for a page of
+    20 long articles)."""
+    words = [word for word in words if word]
+    first = _first_match(document, words)
+    window_start = max(0, first - SNIPPET_WINDOW_BEFORE)
+    window_end = first + SNIPPET_WINDOW_AFTER
+    tokens = document[window_start:window_end].split()
+    # A word the window's edge cut through is not shown.
+    if tokens and window_start > 0 and not document[window_start - 1].isspace():
+        tokens.pop(0)
+    if tokens and window_end < len(document) and not document[window_end].isspace():
+        tokens.pop()
     if not tokens:
         return ""
-    words = [word for word in words if word]
+    text_before = bool(document[:window_start].strip())
+    text_after = bool(document[window_end:].strip())
     folded = [word.casefold() for word in words]
     prefixes = sorted({p for p in map(_stem_prefix, words) if p}, key=len, reverse=True)
-    first = next(
+    first_token = next(
         (i for i, token in enumerate(tokens) if any(w in token.casefold() for w in folded)),
         None,
     )
-    if first is None:
-        first = next(
+    if first_token is None:
+        first_token = next(
             (
                 i
                 for i, token in enumerate(tokens)
@@ -503,7 +524,7 @@ def snippet(document: str, words: list[str]) -> str:
             ),
             0,
         )
-    start = max(0, first - SNIPPET_WORDS_BEFORE)
+    start = max(0, first_token - SNIPPET_WORDS_BEFORE)
     end = min(len(tokens), start + SNIPPET_WORDS)
     start = max(0, end - SNIPPET_WORDS)
     text = " ".join(tokens[start:end])
@@ -519,7 +540,39 @@ def snippet(document: str, words: list[str]) -> str:
         parts.append(f"<mark>{html.escape(match.group())}</mark>")
         last = match.end()
     parts.append(html.escape(text[last:]))
-    return ("… " if start > 0 else "") + "".join(parts) + (" …" if end < len(tokens) else "")
+    cut_before = start > 0 or text_before
+    cut_after = end < len(tokens) or text_after
+    return ("… " if cut_before else "") + "".join(parts) + (" …" if cut_after else "")
+
+
+def _first_match(document: str, words: list[str]) -> int:
+    """Where in ``document`` the first word holding a query word (ignoring
+    case) is, else the first word starting like one (its stem prefix), else
+    0. Each search runs in C over the text, stopping at the best found so far."""
+    folded = document.casefold()
+    if len(folded) != len(document):  # "ß" -> "ss": offsets would not match
+        folded = document.lower()
+        if len(folded) != len(document):
+            return 0
+    best = len(folded)
+    for word in {w.casefold() for w in words}:
+        found = folded.find(word, 0, best + len(word))
+        if found != -1:
+            best = min(best, found)
+    if best < len(folded):
+        return best
+    for prefix in {p for p in map(_stem_prefix, words) if p}:
+        found = folded.find(prefix, 0, best + len(prefix))
+        while found != -1:
+            # At the start of a word, after any opening brackets or quotes.
+            token_start = found
+            while token_start and folded[token_start - 1] in "([\"'":
+                token_start -= 1
+            if not token_start or folded[token_start - 1].isspace():
+                best = min(best, token_start)
+                break
+            found = folded.find(prefix, found + 1, best + len(prefix))
+    return best if best < len(folded) else 0
 
 
 # People and places -----------------------------------------------------------

@@ -8,7 +8,7 @@ from reversion.models import Version
 
 from articles.models import Article, Section
 from articles.services import article_revert, articles_import
-from tests.admin_forms import change_form_data, inline_forms
+from tests.admin_forms import add_inline_form, change_form_data, inline_forms
 from tests.html import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -238,5 +238,210 @@ def test_save_comment_names_only_what_the_editor_changed(admin_client, article):
     admin_client.post(change_url(article), data)
     assert revisions(article)[0].get_comment() == "Changed Lead."
 
+    # Saving it again unchanged makes no revision (see below).
     admin_client.post(change_url(article), open_form(admin_client, article))
-    assert revisions(article)[0].get_comment() == "No fields changed."
+    assert [r.get_comment() for r in revisions(article)] == [
+        "Changed Lead.", "Imported from uzbeks.txt",
+    ]
+
+
+# --- History records what changed, and only that (CRLF from the browser) ---------------
+
+LONG_TEXT = """\
+= Tatars in Finland =
+
+Infobox
+- Group: Finnish Tatars
+- Population: 600
+
+The first paragraph of the lead.
+
+The second paragraph of the lead.
+
+==History==
+Merchants came from Nizhny Novgorod.
+
+- traders
+- furriers
+
+==Culture==
+A mosque in Helsinki.
+
+A school in Järvenpää.
+
+==Language==
+Mishar Tatar.
+"""
+
+
+@pytest.fixture
+def long_article(admin_user):
+    [result] = articles_import(sources=[("tatars.txt", LONG_TEXT.encode())], user=admin_user)
+    return result.article
+
+
+def log_messages(article) -> list[str]:
+    return [e.get_change_message() for e in LogEntry.objects.filter(object_id=str(article.pk))]
+
+
+def test_saving_the_unchanged_form_makes_no_revision_no_log_entry_and_no_write(
+    admin_client, long_article
+):
+    article = long_article
+    updated = Article.objects.get(pk=article.pk).updated
+    data = open_form(admin_client, article)
+    # What a browser sends: every textarea's line breaks as CRLF.
+    assert "lead.\r\n\r\nThe second" in data["lead"]
+    assert "\r\n- traders\r\n" in data[section_key(data, "History", "body")]
+
+    response = admin_client.post(change_url(article), data, follow=True)
+
+    assert response.status_code == 200
+    assert "Nothing was changed in “Tatars in Finland”" in visible_text(response.content.decode())
+    assert [r.get_comment() for r in revisions(article)] == ["Imported from tatars.txt"]
+    assert log_messages(article) == []
+    assert Article.objects.get(pk=article.pk).updated == updated
+    assert "\r" not in Article.objects.get(pk=article.pk).lead
+
+
+def test_an_edit_to_one_section_is_recorded_as_that_change_only(admin_client, long_article):
+    article = long_article
+    data = open_form(admin_client, article)
+    key = section_key(data, "Culture", "body")
+    data[key] = data[key].replace("A school", "Two schools")
+    assert admin_client.post(change_url(article), data).status_code == 302
+
+    new, imported = revisions(article)
+    assert new.get_comment() == "Changed Body for section “Culture”."
+    assert log_messages(article) == ["Changed Body for section “Culture”."]
+    assert Section.objects.get(article=article, heading="Culture").body == (
+        "A mosque in Helsinki.\n\nTwo schools in Järvenpää."
+    )
+    compare = admin_client.get(f"{history_url(article)}compare/", {"a": imported.pk, "b": new.pk})
+    rows = re.findall(r'<th scope="row">([^<]+) <small>', compare.content.decode())
+    assert rows == ["Section ==Culture=="]
+    assert re.search(r"<ins>[^<]*Two", compare.content.decode())
+
+
+# --- No false conflict on the tags -----------------------------------------------------
+
+
+@pytest.mark.parametrize("they_change_tags", [False, True])
+def test_an_editor_who_changed_only_the_lead_keeps_it_after_another_saved_a_section(
+    admin_client, long_article, they_change_tags
+):
+    article = long_article
+    article.tags.set(["Tatar diaspora", "Finland"])
+    mine = open_form(admin_client, article)
+    theirs = open_form(admin_client, article)
+    assert mine["tags"] == '"Tatar diaspora", Finland'  # the string the tags field posts
+
+    theirs[section_key(theirs, "History", "body")] = "Merchants came in the 1870s."
+    if they_change_tags:
+        theirs["tags"] = "Tatar diaspora, Finland, Islam"
+    assert admin_client.post(change_url(article), theirs).status_code == 302
+
+    mine["lead"] = "A new lead."
+    response = admin_client.post(change_url(article), mine)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert Article.objects.get(pk=article.pk).lead == "A new lead."
+    assert Section.objects.get(article=article, heading="History").body == (
+        "Merchants came in the 1870s."
+    )
+    expected = ["Finland", "Tatar diaspora", *(["Islam"] if they_change_tags else [])]
+    assert sorted(article.tags.names()) == sorted(expected)
+    assert revisions(article)[0].get_comment() == "Changed Lead."
+
+
+def test_both_editors_changing_the_tags_is_still_a_conflict(admin_client, long_article):
+    article = long_article
+    article.tags.set(["Finland"])
+    mine = open_form(admin_client, article)
+    theirs = open_form(admin_client, article)
+    theirs["tags"] = "Finland, Islam"
+    assert admin_client.post(change_url(article), theirs).status_code == 302
+
+    mine["tags"] = "Finland, Helsinki"
+    response = admin_client.post(change_url(article), mine)
+
+    assert response.status_code == 200
+    assert "changed the same parts: Tags." in visible_text(response.content.decode())
+    assert sorted(article.tags.names()) == ["Finland", "Islam"]
+
+
+# --- Revert to a title or slug that another article has now ----------------------------
+
+
+@pytest.mark.parametrize("taken", ["title", "slug"])
+def test_revert_to_a_title_or_slug_taken_since_is_a_clear_message_and_changes_nothing(
+    admin_client, article, taken
+):
+    first = revisions(article)[0]
+    data = open_form(admin_client, article)
+    data["title"], data["slug"] = "Uzbeks of Russia", "uzbeks-of-russia"
+    data[section_key(data, "History", "body")] = "New history."
+    assert admin_client.post(change_url(article), data).status_code == 302
+    if taken == "title":
+        articles_import(sources=[("other.txt", b"= Uzbeks in Russia =\n\nAnother.\n")])
+    else:
+        articles_import(sources=[("other.txt", b"= Uzbek people in Russia =\n\nAnother.\n")])
+        Article.objects.filter(title="Uzbek people in Russia").update(slug="uzbeks-in-russia")
+    before = (list(revisions(article)), log_messages(article))
+
+    response = admin_client.post(f"{history_url(article)}{first.pk}/revert/")
+
+    assert response.status_code == 200
+    text = visible_text(response.content.decode())
+    what = "title “Uzbeks in Russia”" if taken == "title" else "address (slug) “uzbeks-in-russia”"
+    assert f"Revision {first.pk} cannot be restored: another article" in text
+    assert what in text and "Rename that article first" in text
+    current = Article.objects.get(pk=article.pk)
+    assert (current.title, current.slug) == ("Uzbeks of Russia", "uzbeks-of-russia")
+    assert Section.objects.get(article=article, heading="History").body == "New history."
+    assert (list(revisions(article)), log_messages(article)) == before
+
+
+# --- Section order ---------------------------------------------------------------------
+
+
+def test_moving_a_section_shows_in_compare_and_in_the_revert_preview(admin_client, article):
+    first = revisions(article)[0]
+    data = open_form(admin_client, article)
+    data[section_key(data, "History", "position")] = "5"  # History after Culture
+    assert admin_client.post(change_url(article), data).status_code == 302
+    assert list(article.sections.values_list("heading", flat=True)) == ["Culture", "History"]
+    moved = revisions(article)[0]
+
+    order_change = (
+        "<del>1. ==History==\n2. ==Culture==</del>\n<ins>1. ==Culture==\n2. ==History==</ins>"
+    )
+    compare = admin_client.get(f"{history_url(article)}compare/", {"a": first.pk, "b": moved.pk})
+    html = compare.content.decode()
+    assert re.findall(r'<th scope="row">([^<]+) <small>', html) == ["Section order"]
+    assert order_change in html
+
+    preview = admin_client.get(f"{history_url(article)}{first.pk}/revert/").content.decode()
+    assert re.findall(r'<th scope="row">([^<]+) <small>', preview) == ["Section order"]
+    assert "<del>1. ==Culture==\n2. ==History==</del>\n<ins>1. ==History==\n2. ==Culture==</ins>" in (
+        preview
+    )
+
+
+def test_sections_added_together_take_distinct_positions_in_the_order_entered(
+    client, admin_client, article
+):
+    response = admin_client.get(change_url(article))
+    data = change_form_data(response)
+    add_inline_form(response, data, "sections", heading="Economy", body="Trade.")
+    add_inline_form(response, data, "sections", heading="Religion", body="Sunni Islam.")
+    assert [row["position"] for row in inline_forms(data, "sections")] == ["0", "1", "", ""]
+
+    assert admin_client.post(change_url(article), data).status_code == 302
+
+    assert list(article.sections.values_list("heading", "position")) == [
+        ("History", 0), ("Culture", 1), ("Economy", 2), ("Religion", 3),
+    ]
+    html = client.get(article.get_absolute_url()).content.decode()
+    headings = re.findall(r'<h2 id="[^"]*">([^<]*) <a class="anchor"', html)
+    assert headings == ["History", "Culture", "Economy", "Religion"]
