@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 
 from .models import (
     Article,
@@ -14,13 +15,44 @@ from .models import (
 from .admin_create import CreateRelatedMixin
 from .admin_import import ImportMixin
 from .models import PersonMention, PlaceMention, PopulationFigure
-from .admin_editing import EditingMixin
+from .admin_editing import WIKITEXT_FIELDS, EditingMixin
 from .services import article_delete
 
 
-class OrderedInline(admin.TabularInline):
+class OrderedFormSet(BaseInlineFormSet):
+    """Rows of an ordered inline. A row whose position is left empty (the
+    default of each row added with "Add another") goes after the others, in
+    the order the rows were entered, so rows added together keep that order
+    instead of all taking position 0."""
+
+    def save(self, commit=True):
+        kept = [form for form in self.forms if form.has_changed() or form in self.initial_forms]
+        kept = [form for form in kept if not (self.can_delete and self._should_delete_form(form))]
+        taken = [form.cleaned_data.get("position") for form in kept]
+        following = max((p for p in taken if p is not None), default=-1) + 1
+        for form, position in zip(kept, taken):
+            if position is None:
+                form.instance.position = following
+                following += 1
+        return super().save(commit)
+
+
+class OrderedMixin:
+    formset = OrderedFormSet
     extra = 0
     ordering = ["position", "id"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "position":
+            formfield.required = False
+            formfield.initial = None
+            formfield.help_text = "Empty: after the others."
+        return formfield
+
+
+class OrderedInline(OrderedMixin, admin.TabularInline):
+    pass
 
 
 class PopulationPlaceInline(OrderedInline):
@@ -46,10 +78,9 @@ class InfoboxRowInline(OrderedInline):
     fields = ["key", "value", "position"]
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(OrderedMixin, admin.StackedInline):
     model = Section
-    extra = 0
-    ordering = ["position", "id"]
+    formfield_overrides = WIKITEXT_FIELDS
     fields = [("heading", "level", "position"), "body"]
 
 

@@ -27,8 +27,10 @@ published): ``ArticleAdmin.save_related`` calls ``services.article_refresh``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
+from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -38,6 +40,9 @@ from .models import Article, InfoboxRow, SeeAlso
 from .services import community_from_title
 
 _PREFILL_ATTRIBUTE = "_create_related_prefill"
+# The add form's own query parameters: they describe the form to prefill,
+# not a filter to keep once the article is saved.
+PREFILL_PARAMETERS = ("title", "from")
 
 
 @dataclass
@@ -153,6 +158,37 @@ class CreateRelatedMixin:
         if initial:
             kwargs["initial"] = initial
         return kwargs
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # A create link for a title that has an article (a draft, or one
+        # written since the page was seen) opens that article: an add form
+        # could only fail with "Article with this Title already exists".
+        title = request.GET.get("title", "").strip()
+        if request.method == "GET" and title:
+            existing = Article.objects.filter(title=title).first()
+            if existing is not None and self.has_view_or_change_permission(request, existing):
+                messages.info(
+                    request,
+                    f"“{existing}” exists already ({existing.get_status_display().lower()}): "
+                    "here it is.",
+                )
+                opts = existing._meta
+                return HttpResponseRedirect(reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                    args=[existing.pk],
+                ))
+        return super().add_view(request, form_url, extra_context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        if isinstance(response, HttpResponseRedirect):
+            # The admin keeps the add form's query string on "Save and
+            # continue editing" and "Save and add another".
+            url = urlsplit(response["Location"])
+            query = [(k, v) for k, v in parse_qsl(url.query, keep_blank_values=True)
+                     if k not in PREFILL_PARAMETERS]
+            response["Location"] = url._replace(query=urlencode(query)).geturl()
+        return response
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and obj is not None and self.has_add_permission(request):

@@ -10,16 +10,30 @@ from django.contrib import messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import slugify
 from reversion.models import Revision, Version
 
-from . import editing, history
+from . import editing, history, wikitext
 from .models import Article
-from .services import article_refresh, article_revert, article_revision_save
+from .services import RevertRefused, article_refresh, article_revert, article_revision_save
+
+
+class WikiTextFormField(forms.CharField):
+    """A textarea of wiki-text (the lead, a section's body), read as the
+    format stores it: LF line breaks, no trailing spaces, single blank lines.
+    Browsers post a textarea's line breaks as CRLF, so without this an
+    unchanged text would count as changed, and stored text would carry CRs."""
+
+    def to_python(self, value):
+        return wikitext.normalize_text(super().to_python(value))
+
+
+# formfield_overrides for the article admin and the inlines with such text.
+WIKITEXT_FIELDS = {models.TextField: {"form_class": WikiTextFormField}}
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -62,17 +76,42 @@ class ArticleAdminForm(forms.ModelForm):
 class EditingMixin:
     form = ArticleAdminForm
     object_history_template = "admin/articles/article/object_history.html"
+    formfield_overrides = WIKITEXT_FIELDS
 
-    # --- a revision for every save ---
+    # --- a revision for every save that changes something ---
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            # None of the article's own fields changed: no write, so its
+            # "updated" time stays unless one of its rows changed (save_related).
+            return
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        changes = self.construct_change_message(request, form, formsets, not change)
+        if change and not changes:
+            # "Save" with nothing changed: no revision, no log entry, no write.
+            request._nothing_changed = str(form.instance)
+            return
+        if change and not form.has_changed():
+            form.instance.save(update_fields=["updated"])  # one of its rows changed
         former = (form.initial["title"], form.initial["slug"]) if change else None
         article_refresh(article=form.instance, former=former)
-        message = LogEntry(
-            change_message=json.dumps(self.construct_change_message(request, form, formsets, not change))
-        ).get_change_message()
+        message = LogEntry(change_message=json.dumps(changes)).get_change_message()
         article_revision_save(article=form.instance, user=request.user, comment=message or "Saved.")
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_nothing_changed", None) is not None:
+            return None
+        return super().log_change(request, obj, message)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        title = getattr(request, "_nothing_changed", None)
+        if title is not None and level == messages.SUCCESS:
+            message = f"Nothing was changed in “{title}”: nothing was saved and no revision was made."
+            level = messages.INFO
+        return super().message_user(request, message, level, *args, **kwargs)
 
     # --- no lost edits ---
 
@@ -98,6 +137,14 @@ class EditingMixin:
         return [(name, {**options, "fields": [*options["fields"], editing.BASE_FIELD]}), *rest]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is None:
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except IntegrityError:
+                # Adds of one title at once (PostgreSQL): each form found the
+                # title free, and this INSERT failed once another committed.
+                # Validated again, the form says the title is taken.
+                return super().changeform_view(request, object_id, form_url, extra_context)
         if request.method != "POST" or object_id is None or "_saveasnew" in request.POST:
             return super().changeform_view(request, object_id, form_url, extra_context)
         with transaction.atomic():
@@ -218,14 +265,20 @@ class EditingMixin:
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         revision = self._revision_of(article, revision_id)
+        error = ""
         if request.method == "POST":
-            new = article_revert(article=article, revision=revision, user=request.user)
-            article.refresh_from_db()
-            self.log_change(request, article, new.get_comment())
-            messages.success(request, f"{article} was restored: {new.get_comment()}.")
-            return HttpResponseRedirect(
-                reverse(f"admin:{article._meta.app_label}_{article._meta.model_name}_history", args=[article.pk])
-            )
+            try:
+                new = article_revert(article=article, revision=revision, user=request.user)
+            except RevertRefused as refused:
+                error = str(refused)
+            else:
+                article.refresh_from_db()
+                self.log_change(request, article, new.get_comment())
+                messages.success(request, f"{article} was restored: {new.get_comment()}.")
+                return HttpResponseRedirect(
+                    reverse(f"admin:{article._meta.app_label}_{article._meta.model_name}_history",
+                            args=[article.pk])
+                )
         latest = self._revisions(article)[0]
         context = {
             **self.admin_site.each_context(request),
@@ -234,5 +287,6 @@ class EditingMixin:
             "title": f"Revert {article}",
             "revision": revision,
             "changes": history.diff(history.state_of(latest), history.state_of(revision)),
+            "error": error,
         }
         return TemplateResponse(request, "admin/articles/article/revision_revert.html", context)

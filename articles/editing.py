@@ -51,12 +51,18 @@ def normalise(value) -> Value:
 
 
 def bound_value(form: forms.BaseForm, name: str) -> Value:
+    """The field's value as the browser posts it back: a list only for a
+    widget that posts several values (a select multiple); any other widget
+    formats it as the text it shows (the tags field shows, and posts, the
+    string ``"Russian diaspora", Afghanistan`` for a list of tags)."""
     bound = form[name]
     value = bound.value()
     widget = form.fields[name].widget
     while hasattr(widget, "widget") and not getattr(widget, "allow_multiple_selected", False):
         widget = widget.widget
-    if isinstance(value, (list, tuple)):
+    if getattr(widget, "allow_multiple_selected", False):
+        if not isinstance(value, (list, tuple)):
+            value = [] if value in (None, "") else [value]
         return normalise(value)
     if isinstance(widget, forms.CheckboxInput):
         return "on" if widget.check_test(value) else ""

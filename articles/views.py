@@ -44,9 +44,10 @@ def article_detail(request, slug: str):
             raise Http404("No article at this address.")
         published = former.article.status == Article.Status.PUBLISHED
         return redirect(former.article, permanent=published)
+    page = article_page(article=article)
     context = {
-        "page": article_page(article=article),
-        "editor": editor_tools(request.user, article) if previewing else None,
+        "page": page,
+        "editor": editor_tools(request.user, article, page) if previewing else None,
     }
     response = render(request, "articles/article_detail.html", context)
     if previewing:

@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "taggit",
+    "encyclopedia.apps.TagsConfig",  # django-taggit, headed "Tags" in the admin
     "reversion",
     "articles",
     "people",
@@ -243,6 +243,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The 429 page: the admin's look, how long the lockout lasts, how to lift it.
+AXES_LOCKOUT_CALLABLE = "encyclopedia.lockout.lockout_response"
 # Lockouts are managed from the command line, not the admin:
 #   manage.py axes_list_attempts / axes_reset_username NAME / axes_reset
 # (registering axes' models in the admin would also need cases for them in

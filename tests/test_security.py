@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -268,6 +269,23 @@ def test_five_failures_lock_the_account_out_even_with_the_right_password(client,
     # Still locked on the next try, and the admin stays closed.
     assert post_login(client, "right-password").status_code == 429
     assert client.get("/admin/").status_code == 302
+
+
+def test_the_lockout_page_has_the_admin_look_and_says_how_long_and_how_to_lift_it(
+    client, staff
+):
+    for _ in range(5):
+        post_login(client, "wrong")
+    response = post_login(client, "wrong")
+
+    assert response.status_code == 429
+    html = response.content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert '<link rel="stylesheet" href="/static/admin/css/base' in html  # the admin's look
+    assert "Diaspora Encyclopedia" in text  # the admin's header
+    assert "Too many failed logins for “staffer” from this address: logging in is locked." in text
+    assert "The lockout lasts 1 hour after the last failed attempt" in text
+    assert "python manage.py axes_reset_username staffer" in text
 
 
 def test_the_lockout_is_for_one_username_from_one_address(client, staff):

@@ -585,3 +585,11 @@ def test_an_existing_tag_without_a_slug_is_shown_unlinked(client, seed_fixture):
     seed_fixture.tags.add(Tag.objects.create(name="!!!", slug=""))
     html = client.get(ARTICLE_URL).content.decode()
     assert "Tags: " in html and "!!!" in html and 'href="/tags//"' not in html
+
+
+def test_the_admin_index_heads_the_tags_section_tags_not_taggit(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+
+    captions = re.findall(r'<caption>\s*<a [^>]*class="section"[^>]*>([^<]+)</a>', html)
+    assert "Tags" in captions
+    assert "Taggit" not in visible_text(html)

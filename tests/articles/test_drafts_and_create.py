@@ -512,3 +512,102 @@ def test_create_related_article_suggests_no_title_that_exists_already(
 
     [tool] = [a for a in object_tools(html) if a["text"] == "Create related article"]
     assert tool["href"] == f"{ADD_URL}?from={seed_fixture.pk}"
+
+
+# --- Titles that exist as drafts ------------------------------------------------------
+
+
+def draft_links(html: str) -> dict[str, str]:
+    """Links to drafts by their text: {text: href}."""
+    return {a["text"]: a["href"] for a in anchors(html)
+            if "draft-link" in a.get("class", "").split()}
+
+
+@pytest.fixture
+def seed_naming_drafts(seed_fixture):
+    """The seed, whose See also and related communities name "Afghans in
+    Russia" and whose new section links [[Tatars in Finland]]: both drafts."""
+    afghans = ArticleFactory(title="Afghans in Russia", lead="Draft lead.",
+                             status=Article.Status.DRAFT)
+    tatars = ArticleFactory(title="Tatars in Finland", lead="Draft lead.",
+                            status=Article.Status.DRAFT)
+    Section.objects.create(article=seed_fixture, heading="Neighbours", position=0,
+                           body="Compare [[Tatars in Finland|the Tatars]].")
+    article_refresh(article=seed_fixture)
+    return seed_fixture, afghans, tatars
+
+
+def test_editors_are_linked_to_a_draft_instead_of_creating_it_again(
+    admin_client, reader, seed_naming_drafts
+):
+    seed, afghans, tatars = seed_naming_drafts
+    html = get_html(admin_client)
+
+    assert "Afghans in Russia" not in create_links(html)
+    assert "the Tatars" not in create_links(html)
+    see_also = block(html, '<section class="see-also"')
+    assert draft_links(see_also) == {"Afghans in Russia": afghans.get_absolute_url()}
+    assert "Afghans in Russia (draft)" in visible_text(see_also)
+    related = block(html, '<section class="related"')
+    assert draft_links(related) == {"Afghans in Russia": afghans.get_absolute_url()}
+    section = block(html, '<section aria-labelledby="neighbours"')
+    assert draft_links(section) == {"the Tatars": tatars.get_absolute_url()}
+    # The other missing titles still get create links.
+    assert set(create_links(html)) == {
+        "Armenians in Afghanistan", "Demographics of Afghanistan", "Russians in Pakistan",
+    }
+    # Followed, the link opens the draft's preview.
+    preview = get_html(admin_client, draft_links(see_also)["Afghans in Russia"])
+    assert BANNER in visible_text(preview) and "Draft lead." in preview
+
+    # Readers still see plain missing titles: drafts are not theirs to see.
+    public = get_html(reader)
+    assert draft_links(public) == {} and afghans.get_absolute_url() not in public
+    assert '<span class="missing" title="No article yet">Afghans in Russia</span>' in public
+
+
+def test_editors_who_may_not_add_articles_are_linked_to_drafts_too(
+    viewer_client, seed_naming_drafts
+):
+    _seed, afghans, tatars = seed_naming_drafts
+    html = get_html(viewer_client)
+    assert create_links(html) == {}
+    assert draft_links(html) == {
+        "Afghans in Russia": afghans.get_absolute_url(), "the Tatars": tatars.get_absolute_url(),
+    }
+
+
+def test_an_add_form_link_for_a_title_that_exists_opens_that_article(
+    admin_client, seed_fixture
+):
+    draft = ArticleFactory(title="Afghans in Russia", status=Article.Status.DRAFT)
+    # A create link seen before the draft was saved (an open tab, say).
+    href = f"{ADD_URL}?title=Afghans%20in%20Russia&from={seed_fixture.pk}"
+
+    response = admin_client.get(href, follow=True)
+
+    assert response.redirect_chain == [(f"/admin/articles/article/{draft.pk}/change/", 302)]
+    assert "“Afghans in Russia” exists already (draft): here it is." in visible_text(
+        response.content.decode()
+    )
+    assert Article.objects.filter(title="Afghans in Russia").count() == 1
+
+
+@pytest.mark.parametrize("button, path", [
+    ("_save", "/admin/articles/article/"),
+    ("_continue", "/admin/articles/article/{pk}/change/"),
+    ("_addanother", ADD_URL),
+])
+def test_saving_an_article_from_a_create_link_leaves_the_create_parameters_behind(
+    admin_client, seed_fixture, button, path
+):
+    href, response = open_create_link(admin_client, seed_fixture, "Afghans in Russia")
+    data = change_form_data(response)
+    data["lead"] = "Afghans have lived in Russia since the 1980s."
+    data[button] = "1"
+
+    response = admin_client.post(href, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    article = Article.objects.get(title="Afghans in Russia")
+    assert response["Location"] == path.format(pk=article.pk)
