@@ -6,24 +6,40 @@ would be created and changed, writing nothing; the uploaded bytes wait in the
 session under a random token. Step 3 posts the token back and runs
 ``articles_import``, the same import as ``manage.py import_articles``, all or
 nothing. Cancel, an error or a finished import drops the session entry.
+
+The confirmed import runs in a thread of the worker, recorded as an
+ImportJob, and the editor is sent to its page, which reloads itself (a meta
+refresh: the CSP allows no inline script) until the import has ended and
+then shows what it made or why it failed. Rendering the Markdown of a large
+upload can take longer than gunicorn lets one request run (--timeout), and a
+request killed there would answer 500 however the response was streamed.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime
+import logging
 import re
 import secrets
+import threading
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
-from django.http import HttpResponseRedirect
+from django.db import connection
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from .models import ImportJob
 from .services import ImportFailed, ImportResult, articles_import, articles_import_plan
+
+logger = logging.getLogger(__name__)
 
 MiB = 1024 * 1024
 MAX_FILES = 200
@@ -34,6 +50,18 @@ MAX_TOTAL_SIZE = 5 * MiB
 MAX_REQUEST_SIZE = MAX_TOTAL_SIZE + MAX_FILES * 1024 + 64 * 1024
 
 SESSION_PREFIX = "articles_import:"
+# A job still "running" after this long was stopped with its worker (a
+# restart, a deploy): its transaction was rolled back, nothing was written.
+JOB_STALE_AFTER = datetime.timedelta(minutes=15)
+JOB_REFRESH_SECONDS = 2
+# Threads of the jobs running in this process, by job id (tests join them).
+running_jobs: dict[int, threading.Thread] = {}
+
+
+def _progress_key(job_id: int) -> str:
+    return f"articles:import-job:{job_id}:written"
+
+
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
@@ -121,13 +149,19 @@ class ImportMixin:
 
     import_form_template = "admin/articles/article/import_form.html"
     import_preview_template = "admin/articles/article/import_preview.html"
+    import_job_template = "admin/articles/article/import_job.html"
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         # csrf_exempt only so that the view can refuse an oversized upload
         # before anything reads the body; _import_steps is csrf_protect'ed.
         view = self.admin_site.admin_view(csrf_exempt(self.import_view))
-        return [path("import/", view, name="%s_%s_import" % info), *super().get_urls()]
+        job_view = self.admin_site.admin_view(self.import_job_view)
+        return [
+            path("import/", view, name="%s_%s_import" % info),
+            path("import/<int:job_id>/", job_view, name="%s_%s_import_job" % info),
+            *super().get_urls(),
+        ]
 
     def has_import_permission(self, request) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)
@@ -189,7 +223,31 @@ class ImportMixin:
             messages.info(request, "Import cancelled; nothing was imported.")
             return HttpResponseRedirect(self._url("changelist"))
 
+        job = ImportJob.objects.create(user=request.user, files=len(sources))
+        # Saved now, before the import holds the database's write lock
+        # (SQLite), rather than by the middleware after the thread started.
+        request.session.save()
+        request.session.modified = False
+        thread = threading.Thread(
+            target=self._run_job, args=(job.pk, sources, request),
+            name=f"articles-import-{job.pk}", daemon=True,
+        )
+        running_jobs[job.pk] = thread
+        thread.start()
+        return HttpResponseRedirect(self._job_url(job))
+
+    def _run_job(self, job_id: int, sources: list[tuple[str, bytes]], request) -> None:
+        """The import of a job, in its own thread and database connection."""
+
+        done = 0
+
         def log(result: ImportResult) -> None:
+            nonlocal done
+            done += 1
+            # Rows written inside the import's transaction are invisible to
+            # the job page until the commit: the count goes through the
+            # cache, which every process shares (see articles.cache).
+            cache.set(_progress_key(job_id), done, JOB_STALE_AFTER.total_seconds())
             # Called inside the import's transaction: no log without the import.
             message = f"Imported from {result.name}"
             if result.created:
@@ -198,17 +256,61 @@ class ImportMixin:
                 self.log_change(request, result.article, message)
 
         try:
-            results = articles_import(sources=sources, on_progress=log, user=request.user)
-        except ImportFailed as exc:
-            messages.error(request, f"Nothing was imported: {exc}")
-            return HttpResponseRedirect(self._url("import"))
-        created = sum(result.created for result in results)
-        messages.success(
-            request,
-            f"Imported {len(results)} article(s): {created} created, "
-            f"{len(results) - created} updated.",
+            try:
+                results = articles_import(sources=sources, on_progress=log, user=request.user)
+            except ImportFailed as exc:
+                self._end_job(job_id, ImportJob.Status.FAILED, message=str(exc))
+            except Exception:
+                logger.exception("Import job %s failed", job_id)
+                self._end_job(
+                    job_id, ImportJob.Status.FAILED,
+                    message="the import stopped on an internal error (it is in the server's log)",
+                )
+            else:
+                self._end_job(job_id, ImportJob.Status.DONE, results=[
+                    [result.title, result.article_id, result.created] for result in results
+                ])
+        finally:
+            running_jobs.pop(job_id, None)
+            connection.close()
+
+    @staticmethod
+    def _end_job(job_id: int, status: str, **fields) -> None:
+        ImportJob.objects.filter(pk=job_id).update(
+            status=status, finished=timezone.now(), **fields
         )
-        return HttpResponseRedirect(self._url("changelist"))
+
+    def import_job_view(self, request, job_id: int):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = ImportJob.objects.filter(pk=job_id).first()
+        if job is None or (job.user_id != request.user.pk and not request.user.is_superuser):
+            raise Http404("No such import.")
+        stale = (
+            job.status == ImportJob.Status.RUNNING
+            and timezone.now() - job.created > JOB_STALE_AFTER
+        )
+        progress = cache.get(_progress_key(job.pk), 0) if job.status == ImportJob.Status.RUNNING else 0
+        articles = [
+            {"title": title, "created": created,
+             "url": reverse("admin:%s_%s_change" % (self.opts.app_label, self.opts.model_name),
+                            args=[pk], current_app=self.admin_site.name)}
+            for title, pk, created in job.results
+        ]
+        created = sum(a["created"] for a in articles)
+        context = {
+            **self._context(request, "Import wiki-text: result" if job.finished else
+                            "Import wiki-text: importing"),
+            "job": job,
+            "stale": stale,
+            "progress": progress,
+            "refresh": JOB_REFRESH_SECONDS if job.status == ImportJob.Status.RUNNING
+            and not stale else None,
+            "articles": articles,
+            "created_count": created,
+            "updated_count": len(articles) - created,
+        }
+        return TemplateResponse(request, self.import_job_template, context)
 
     # Helpers
 
@@ -256,6 +358,11 @@ class ImportMixin:
         if kept is None:
             return None
         return [(name, base64.b64decode(data)) for name, data in kept]
+
+    def _job_url(self, job: ImportJob) -> str:
+        info = self.opts.app_label, self.opts.model_name
+        return reverse("admin:%s_%s_import_job" % info, args=[job.pk],
+                       current_app=self.admin_site.name)
 
     def _url(self, view: str) -> str:
         info = self.opts.app_label, self.opts.model_name, view

@@ -5,6 +5,7 @@ from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from . import wikitext
 from .api import FEED_SUMMARY_WORDS, SITE_NAME, plain_text
 from .models import Article
 
@@ -48,11 +49,14 @@ class RecentArticlesFeed(Feed):
             article.feed_host = obj
         return articles
 
+    # xml_safe: the forms and the import refuse what XML 1.0 cannot hold,
+    # but one such character that reached the database some other way must
+    # not make the whole feed unparseable.
     def item_title(self, item: Article) -> str:
-        return item.title
+        return wikitext.xml_safe(item.title)
 
     def item_description(self, item: Article) -> str:
-        return plain_text(item.lead_html, FEED_SUMMARY_WORDS)
+        return wikitext.xml_safe(plain_text(item.lead_html, FEED_SUMMARY_WORDS))
 
     def item_link(self, item: Article) -> str:
         return item.get_absolute_url()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -7,7 +8,7 @@ from reversion import register as versioned
 from taggit.managers import TaggableManager
 
 from encyclopedia.text import MAX_NAME_LENGTH
-from people.models import Person, Place, validate_line
+from people.models import NamedByKey, Person, Place, validate_line, validate_name
 
 from . import wikitext
 
@@ -29,9 +30,25 @@ def validate_body(value: str) -> None:
 
 def validate_title(value: str) -> None:
     """For titles and headings: exported, they sit between '=' marks."""
-    validate_line(value)
+    validate_name(value)
     if value != value.strip() or value.startswith("=") or value.endswith("="):
         raise ValidationError("May not start or end with '=' or spaces.")
+
+
+def normalize_title(instance: models.Model, field: str) -> None:
+    """Store ``field`` in its one form (NFC, no invisible characters), and
+    refuse it when another article already has that form: "Russians in
+    Afghanistan" + U+200B would otherwise be a second, look-alike article."""
+    value = getattr(instance, field)
+    normal = wikitext.names.normalize_name(value)
+    setattr(instance, field, normal)
+    if normal != value and field == "title":
+        other = Article.objects.filter(title=normal).exclude(pk=instance.pk).exists()
+        if other:
+            raise ValidationError({field: (
+                f"An article titled {normal!r} already exists: this title differs from it "
+                "only by invisible characters or Unicode form."
+            )})
 
 
 class MillisecondDateTimeField(models.DateTimeField):
@@ -171,6 +188,7 @@ class Article(models.Model):
         return reverse("article-detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
+        normalize_title(self, "title")
         self.lead = wikitext.normalize_text(self.lead)
         if self.population is None and wikitext.starts_with_count(self.population_note):
             # Exported, it would read back as a count, not as a note.
@@ -200,10 +218,11 @@ class Ordered(models.Model):
         ordering = ["position", "id"]
 
 
-class InfoboxTerm(models.Model):
-    """A value that many infoboxes share and readers browse by."""
+class InfoboxTerm(NamedByKey):
+    """A value that many infoboxes share and readers browse by; unique by
+    name_key, so "Dari" and "dari" are one language."""
 
-    name = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_line])
+    name = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_name])
     slug = models.SlugField(max_length=MAX_NAME_LENGTH, unique=True, allow_unicode=True)
 
     class Meta:
@@ -217,6 +236,7 @@ class InfoboxTerm(models.Model):
         # Langs and Rels are comma-separated lists in the wiki-text.
         if "," in self.name:
             raise ValidationError({"name": "A name may not contain a comma."})
+        self.clean_name()
 
 
 class Language(InfoboxTerm):
@@ -347,6 +367,9 @@ class SeeAlso(Ordered):
     def __str__(self) -> str:
         return self.target_title
 
+    def clean(self) -> None:
+        normalize_title(self, "target_title")
+
 
 class Mention(models.Model):
     """Whether an article mentions a person or place: found in its text, or
@@ -460,3 +483,33 @@ class PopulationFigure(models.Model):
     @property
     def label(self) -> str:
         return self.period or str(self.year)
+
+
+class ImportJob(models.Model):
+    """A confirmed admin import, run outside the request that confirmed it:
+    an upload of dense Markdown can take longer to render than a worker may
+    spend on one request. The import itself is still one transaction."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    files = models.PositiveIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    # When it failed: why (file and line); nothing was imported.
+    message = models.TextField(blank=True)
+    # When it is done: [title, article id, created] for each file, in order.
+    results = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.files} file(s), {self.get_status_display().lower()}"

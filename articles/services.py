@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import multiprocessing
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -16,17 +19,18 @@ from pathlib import Path
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections, models, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import is_protected_type
 from django.utils.text import slugify
+from reversion.errors import RevertError
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options as reversion_options
 
 from encyclopedia.text import unique_slug
-from people.models import Alias, Person, Place
+from people.models import Alias, Person, Place, validate_name
 
 from . import markdown, wikitext
 from .mentions import NameIndex, build_index
@@ -48,6 +52,7 @@ from .models import (
     SeeAlso,
     WikiLink,
 )
+from .wikitext.values import InfoboxValueError
 
 
 class ImportFailed(Exception):
@@ -302,7 +307,9 @@ class _ImportRun:
         places.update(_get_or_create_named_many(
             Place, sorted({p for _, d in docs for p in d.infobox.places} - places.keys())
         ))
-        new_places = [(p.pk, name) for name, p in places.items() if name not in self.names.places]
+        new_places = list({
+            p.pk: (p.pk, p.name) for p in places.values() if p.name not in self.names.places
+        }.values())
         self.names.add_places(new_places)
         self.new_places += new_places
         languages = _get_or_create_named_many(
@@ -531,8 +538,9 @@ def _build_article(
     if parsed:
         if not article.origin_group:
             article.origin_group = parsed[0]
-        if article.host_country_id is None:
-            article.host_country = places[parsed[1]]
+        host = _host_country(article.title)
+        if article.host_country_id is None and host is not None:
+            article.host_country = places[host]
     article.clean_fields(exclude=["origin_country", "host_country"])
     article.clean()
     infobox = doc.infobox
@@ -565,8 +573,20 @@ def _build_article(
 
 
 def _host_country(title: str) -> str | None:
+    """The host country an "X in Y" title names, if it can be a place.
+    "Russians in Korea, South" names a real country, but a place name must
+    read back from a Popplace list (comma-separated): such an article is
+    imported without a host country rather than refused."""
     parsed = community_from_title(title)
-    return parsed[1] if parsed else None
+    if parsed is None:
+        return None
+    try:
+        validate_name(parsed[1])
+        if wikitext.split_places(wikitext.join_places([parsed[1]])) != [parsed[1]]:
+            return None
+    except (ValidationError, InfoboxValueError):
+        return None
+    return parsed[1]
 
 
 def _fill_origins(articles: list[Article]) -> None:
@@ -643,17 +663,41 @@ def _new_slugs(titles: list[str]) -> dict[str, str]:
 
 
 def _get_or_create_named_many(model: type[models.Model], names: list[str], **defaults) -> dict:
-    """Rows of ``model`` by name, made (with unique slugs) where missing."""
+    """Rows of ``model`` for each of ``names``, made (with unique slugs)
+    where missing. Found by name_key: "dari" in a file is the language
+    "Dari" already stored, not a second one."""
+    keys = {name: wikitext.name_key(name) for name in names}
+    by_key: dict = {}
+    for chunk in _chunks(sorted(set(keys.values()))):
+        by_key.update((obj.name_key, obj) for obj in model.objects.filter(name_key__in=chunk))
     found: dict = {}
-    for chunk in _chunks(names):
-        found.update((obj.name, obj) for obj in model.objects.filter(name__in=chunk))
     for name in names:
-        if name not in found:
-            obj = model(name=name, slug=unique_slug(model, name), **defaults)
-            obj.full_clean()
-            obj.save()
-            found[name] = obj
+        if keys[name] not in by_key:
+            by_key[keys[name]] = _create_named(model, name, keys[name], defaults)
+        found[name] = by_key[keys[name]]
     return found
+
+
+def _create_named(model: type[models.Model], name: str, key: str, defaults: dict):
+    """A new row named ``name``, or the row another transaction made under
+    the same key meanwhile. On PostgreSQL two imports that name one new
+    place at once both find it missing; the second INSERT waits for the
+    first to commit and then fails on the unique key: in a savepoint, that
+    failure is rolled back and the row now committed is used instead. A slug
+    taken meanwhile by another name is chosen again."""
+    for _ in range(5):
+        existing = model.objects.filter(name_key=key).first()
+        if existing is not None:
+            return existing
+        obj = model(name=name, slug=unique_slug(model, name), **defaults)
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+        try:
+            with transaction.atomic():
+                obj.save()
+        except IntegrityError:
+            continue
+        return obj
+    raise ImportFailed(f"{model._meta.verbose_name} {name!r} could not be created; try again")
 
 
 def article_refresh(
@@ -791,16 +835,41 @@ def revisions_save(
     return revisions
 
 
+class RevertRefused(Exception):
+    """A revision that cannot be restored as it stands; nothing was changed."""
+
+
 @transaction.atomic
 def article_revert(*, article: Article, revision: Revision, user=None) -> Revision:
     """Restore the article and all its rows as they were in ``revision``;
-    the result is itself a new revision."""
-    if not revision.version_set.filter(
+    the result is itself a new revision. Raises ``RevertRefused``, having
+    changed nothing, when the revision cannot be restored (its title or slug
+    belongs to another article now, or a row points at something deleted)."""
+    version = revision.version_set.filter(
         content_type__model="article", object_id=str(article.pk)
-    ).exists():
+    ).first()
+    if version is None:
         raise ValueError(f"revision {revision.pk} is not a revision of {article}")
+    try:
+        recorded = version.field_dict
+    except RevertError as error:
+        raise RevertRefused(f"Revision {revision.pk} cannot be read: {error}") from error
+    others = Article.objects.exclude(pk=article.pk)
+    for name, what in (("title", "title"), ("slug", "address (slug)")):
+        taken = others.filter(**{name: recorded.get(name)}).only("title").first()
+        if taken is not None:
+            which = "" if name == "title" else f", “{taken.title}”,"
+            raise RevertRefused(
+                f"Revision {revision.pk} cannot be restored: another article{which} has its "
+                f"{what} “{recorded[name]}” now. Rename that article first, or edit this one "
+                "instead of reverting."
+            )
     former = (article.title, article.slug)
-    revision.revert(delete=True)
+    try:
+        revision.revert(delete=True)
+    except RevertError as error:
+        # Raised out of this atomic block: whatever the revert wrote is undone.
+        raise RevertRefused(f"Revision {revision.pk} cannot be restored: {error}") from error
     article = Article.objects.get(pk=article.pk)
     article_refresh(article=article, former=former)
     when = revision.date_created.strftime("%Y-%m-%d %H:%M")
@@ -1044,6 +1113,80 @@ def articles_export(*, slugs: list[str] | None = None) -> Iterator[tuple[Article
             raise Article.DoesNotExist(f"no article with the slug {', '.join(sorted(missing))}")
     for article in articles.iterator(chunk_size=500):
         yield article, article_export(article=article)
+
+
+class ExportFailed(Exception):
+    """An export to a folder that wrote nothing; the message says why."""
+
+
+# Most file systems allow 255 bytes in a file name, not 255 characters: a
+# slug of 240 Cyrillic or Arabic letters is 480 bytes.
+MAX_FILE_NAME_BYTES = 255
+
+
+def export_file_name(slug: str) -> str:
+    """``<slug>.txt``, or for a slug too long in bytes its start cut at a
+    character boundary plus a hash of the whole slug: stable from one
+    export to the next, and distinct for distinct slugs."""
+    name = f"{slug}.txt"
+    if len(name.encode("utf-8")) <= MAX_FILE_NAME_BYTES:
+        return name
+    digest = hashlib.sha256(slug.encode("utf-8")).hexdigest()[:12]
+    budget = MAX_FILE_NAME_BYTES - len(f"-{digest}.txt")
+    start = slug.encode("utf-8")[:budget].decode("utf-8", "ignore").rstrip("-")
+    return f"{start}-{digest}.txt"
+
+
+def articles_export_to_folder(
+    *, folder: Path, slugs: list[str] | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> int:
+    """One file per article (:func:`export_file_name`) in ``folder``, all
+    or nothing: every name is settled and checked first, the files are
+    written into a hidden folder inside ``folder`` and moved into place only
+    when all are written. Raises ExportFailed (nothing written) or
+    Article.DoesNotExist for unknown slugs. Returns the number of files."""
+    wanted = Article.objects.all()
+    if slugs:
+        wanted = wanted.filter(slug__in=slugs)
+    names: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    for slug in wanted.values_list("slug", flat=True).iterator():
+        name = export_file_name(slug)
+        if name in owners:
+            raise ExportFailed(f"the articles {owners[name]!r} and {slug!r} would both be {name}")
+        names[slug], owners[name] = name, slug
+    missing = set(slugs or ()) - names.keys()
+    if missing:
+        raise Article.DoesNotExist(f"no article with the slug {', '.join(sorted(missing))}")
+    if folder.exists() and not folder.is_dir():
+        raise ExportFailed(f"{folder}: exists and is not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        blocked = [name for name in owners if (folder / name).is_dir()]
+        if blocked:
+            raise ExportFailed(f"{folder / blocked[0]}: is a folder; nothing was written")
+        staging = Path(tempfile.mkdtemp(prefix=".export-", dir=folder))
+    except OSError as exc:
+        raise ExportFailed(f"{folder}: {exc.strerror or exc}") from None
+    moved = 0
+    try:
+        count = 0
+        for article, text in articles_export(slugs=slugs):
+            (staging / names[article.slug]).write_bytes(text.encode("utf-8"))
+            count += 1
+        # Renames within one folder: they do not fail for want of space.
+        for name in names.values():
+            os.replace(staging / name, folder / name)
+            moved += 1
+            if on_file:
+                on_file(folder / name)
+    except OSError as exc:
+        done = f"{moved} of {len(names)} files were replaced" if moved else "nothing was written"
+        raise ExportFailed(f"{exc.filename or folder}: {exc.strerror or exc}; {done}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return count
 
 
 def _describe(exc: ValidationError) -> str:

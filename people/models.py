@@ -1,8 +1,12 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 
-from articles.wikitext import WikitextError, check_line
+from articles.wikitext import WikitextError, check_line, join_places, split_places
+from articles.wikitext.names import name_key, name_problem, normalize_name
+from articles.wikitext.values import InfoboxValueError
 from encyclopedia.text import MAX_NAME_LENGTH
 
 
@@ -13,14 +17,59 @@ def validate_line(value: str) -> None:
         raise ValidationError(exc.message) from None
 
 
-class Place(models.Model):
+def validate_name(value: str) -> None:
+    """For names and titles: one line, something visible, no bidirectional
+    override (the rule is in articles/wikitext/names.py)."""
+    validate_line(value)
+    problem = name_problem(value)
+    if problem:
+        raise ValidationError(f"The name {problem}." if problem.startswith("has ")
+                              else f"Contains a {problem}.")
+
+
+class NamedByKey(models.Model):
+    """A row readers find by its name, unique by :func:`name_key`: "Dari"
+    and "dari" are one language, "Café" in NFC and NFD one place. The key
+    is stored so that the database keeps it unique on every backend (SQLite's
+    LOWER() folds ASCII only)."""
+
+    name_key = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def clean_name(self) -> None:
+        """Store the name in its one form and refuse a second row under it."""
+        self.name = normalize_name(self.name)
+        self.name_key = name_key(self.name)
+        other = (
+            type(self)._default_manager.filter(name_key=self.name_key)
+            .exclude(pk=self.pk).only("name").first()
+        )
+        if other is not None:
+            raise ValidationError({"name": (
+                f"{other.name!r} already exists; names that differ only in case, "
+                "Unicode form or invisible characters are the same name."
+            )})
+
+
+
+@receiver(pre_save)
+def _set_name_key(sender, instance, **kwargs) -> None:
+    """Every save of a named row stores its key, loaddata's raw saves of a
+    backup made before the key existed included."""
+    if isinstance(instance, NamedByKey):
+        instance.name_key = name_key(instance.name)
+
+
+class Place(NamedByKey):
     class Kind(models.TextChoices):
         COUNTRY = "country", "Country"
         REGION = "region", "Province or region"
         CITY = "city", "City or town"
         OTHER = "other", "Other"
 
-    name = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_line])
+    name = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_name])
     slug = models.SlugField(max_length=MAX_NAME_LENGTH, unique=True, allow_unicode=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
     demonym = models.CharField(
@@ -46,10 +95,19 @@ class Place(models.Model):
         return reverse("place-detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
+        self.name = normalize_name(self.name)
         # Popplace lists places separated by commas, so a comma in a name
         # could not be exported and read back as the same place.
         if "," in self.name:
             raise ValidationError({"name": "A place name may not contain a comma."})
+        try:
+            reads_back = split_places(join_places([self.name])) == [self.name]
+        except InfoboxValueError:
+            reads_back = False
+        if not reads_back:
+            raise ValidationError({"name": "This name could not be written in an infobox's "
+                                   "Popplace and read back (a double quote with ' and ')."})
+        self.clean_name()
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:
             if self.pk is not None and ancestor.pk == self.pk:
@@ -68,7 +126,7 @@ class Place(models.Model):
 
 
 class Person(models.Model):
-    name = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_line])
+    name = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_name])
     slug = models.SlugField(max_length=MAX_NAME_LENGTH, unique=True, allow_unicode=True)
     description = models.CharField(
         "short description", max_length=500, blank=True, validators=[validate_line]
@@ -85,12 +143,15 @@ class Person(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("person-detail", kwargs={"slug": self.slug})
 
+    def clean(self) -> None:
+        self.name = normalize_name(self.name)
+
 
 class Alias(models.Model):
     """Another name or spelling a person is known by."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_line])
+    name = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_name])
 
     class Meta:
         ordering = ["id"]
@@ -101,3 +162,6 @@ class Alias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        self.name = normalize_name(self.name)

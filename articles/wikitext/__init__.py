@@ -14,9 +14,12 @@ from .blocks import (
     check_line,
     normalize_text,
     split_blocks,
+    xml_safe,
 )
 from .document import KNOWN_KEYS, ArticleDoc, ExtraRow, Infobox, Population, Section
+from . import names
 from .errors import WikitextError
+from .names import name_key, name_problem, normalize_name
 from .parser import decode, parse
 from .values import join_list, join_places, split_list, split_places, starts_with_count
 from .writer import dump, infobox_rows, merge_rows
@@ -40,10 +43,15 @@ __all__ = [
     "join_list",
     "join_places",
     "merge_rows",
+    "name_key",
+    "name_problem",
+    "names",
+    "normalize_name",
     "normalize_text",
     "parse",
     "split_blocks",
     "split_list",
     "split_places",
     "starts_with_count",
+    "xml_safe",
 ]

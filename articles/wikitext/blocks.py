@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from .errors import WikitextError
 
 # Tab and newline are the only control characters a document may hold; NUL
-# and friends cannot even be stored in PostgreSQL text.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# and friends cannot even be stored in PostgreSQL text. U+FFFE, U+FFFF and
+# lone surrogates are refused too: XML 1.0 forbids them, and one of them in
+# a title or lead would make the Atom feed unparseable.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# What XML 1.0 cannot hold at all (CR is allowed; \x7f is, but is refused above).
+_XML_FORBIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BULLET_RE = re.compile(r"^- \S")
 INFOBOX_LINE = "Infobox"
 
@@ -41,7 +45,15 @@ def check_characters(text: str, first_line: int = 1) -> None:
     match = _CONTROL_RE.search(text)
     if match:
         line = first_line + text.count("\n", 0, match.start())
-        raise WikitextError(f"control character U+{ord(match.group()):04X} is not allowed", line)
+        code = ord(match.group())
+        what = "control character" if code < 0x80 else "character"
+        raise WikitextError(f"{what} U+{code:04X} is not allowed", line)
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids: the last guard for
+    feeds and sitemaps, for text that reached the database some other way."""
+    return _XML_FORBIDDEN_RE.sub("", text)
 
 
 def normalize_text(text: str) -> str:
@@ -76,12 +88,31 @@ def split_blocks(text: str) -> list[Block]:
     return [to_block(chunk.split("\n")) for chunk in text.split("\n\n") if chunk]
 
 
+# The longest lead or section body, in characters. Markdown is rendered
+# when text is saved, and markdown-it (pure Python) takes up to ~9 s per
+# million characters of dense markup ("![" * N + "]"); this bounds one text
+# to about a second at worst, far above any real section (see README).
+MAX_TEXT_LENGTH = 128 * 1024
+
+
+def check_text_length(text: str, first_line: int = 1) -> None:
+    """Raise if a lead or section body is longer than MAX_TEXT_LENGTH,
+    naming the line it starts on."""
+    if len(text) > MAX_TEXT_LENGTH:
+        raise WikitextError(
+            f"the text that starts here is {len(text):,} characters long; a lead or "
+            f"section may hold at most {MAX_TEXT_LENGTH:,}: split it into sections",
+            first_line,
+        )
+
+
 def check_block_text(text: str, *, lead: bool = False) -> None:
     """Raise if text stored as a lead or section body would not read back as
     itself: a line that looks like a heading, or a lead starting with the
     ``Infobox`` line. Line numbers count within ``text``."""
     text = normalize_newlines(text)
     check_characters(text)
+    check_text_length(text)
     for number, line in enumerate(text.split("\n"), start=1):
         if line.startswith("="):
             raise WikitextError("a line may not start with '=' (that makes a heading)", number)

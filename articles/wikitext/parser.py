@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .blocks import (
     INFOBOX_LINE,
     check_characters,
+    check_text_length,
     is_bullet_line,
     normalize_newlines,
 )
@@ -33,6 +34,7 @@ from .document import (
     Section,
 )
 from .errors import WikitextError
+from .names import name_problem, normalize_name
 from .values import InfoboxValueError, parse_population, split_list, split_places
 
 _ROW_RE = re.compile(r"^- ([^:]*[^:\s]):\s*(\S.*)$")
@@ -67,7 +69,7 @@ def parse(text: str) -> ArticleDoc:
     first = next((i for i, line in enumerate(lines) if line), None)
     if first is None:
         raise WikitextError("the file is empty; it must start with a title like '= Title ='", 1)
-    doc = ArticleDoc(title=_check_length(_parse_title(lines[first], first + 1), "title", first + 1))
+    doc = ArticleDoc(title=_check_title(_parse_title(lines[first], first + 1), first + 1))
     chunks = deque(_chunk(lines, first + 1))
 
     if chunks and chunks[0].level == 0 and chunks[0].lines[0] == INFOBOX_LINE:
@@ -76,6 +78,7 @@ def parse(text: str) -> ArticleDoc:
     while chunks and chunks[0].level == 0:
         lead.append(chunks.popleft())
     doc.lead = _join(lead)
+    check_text_length(doc.lead, lead[0].start if lead else 1)
 
     see_also_line = 0
     while chunks:
@@ -92,7 +95,9 @@ def parse(text: str) -> ArticleDoc:
             see_also_line = heading.start
             doc.see_also = _parse_see_also(body)
         else:
-            doc.sections.append(Section(heading.heading, heading.level, _join(body)))
+            text = _join(body)
+            check_text_length(text, body[0].start if body else heading.start)
+            doc.sections.append(Section(heading.heading, heading.level, text))
     return doc
 
 
@@ -146,6 +151,9 @@ def _parse_heading(line: str, number: int) -> tuple[int, str]:
         raise WikitextError("only the first line may be a '= Title =' line", number)
     if opening > 3:
         raise WikitextError("only '==Heading==' and '===Subheading===' are supported", number)
+    problem = name_problem(text)
+    if problem:  # the admin refuses the same headings (validate_title)
+        raise WikitextError(f"the heading {_plain(problem)}", number)
     return opening, _check_length(text, "heading", number)
 
 
@@ -184,11 +192,36 @@ def _set_known(infobox: Infobox, key: str, value: str) -> None:
     elif key == POPULATION:
         infobox.population = parse_population(value)
     elif key == POPPLACE:
-        infobox.places = split_places(value)
+        infobox.places = _names(split_places(value))
     elif key == LANGS:
-        infobox.languages = split_list(value)
+        infobox.languages = _names(split_list(value))
     elif key == RELS:
-        infobox.religions = split_list(value)
+        infobox.religions = _names(split_list(value))
+
+
+def _names(items: list[str]) -> list[str]:
+    """Place, language and religion names in their one stored form."""
+    names = []
+    for item in items:
+        problem = name_problem(item)
+        if problem:
+            raise InfoboxValueError(f"the name {item!r} {_plain(problem)}")
+        names.append(normalize_name(item))
+    return names
+
+
+def _plain(problem: str) -> str:
+    return problem if problem.startswith("has ") else f"contains a {problem}"
+
+
+def _check_title(value: str, number: int) -> str:
+    """A title in its one stored form (see names.py): NFC, without
+    invisible characters; refused without a visible character or with a
+    bidirectional override."""
+    problem = name_problem(value)
+    if problem:
+        raise WikitextError(f"the title {_plain(problem)}", number)
+    return _check_length(normalize_name(value), "title", number)
 
 
 def _parse_see_also(body: list[_Chunk]) -> list[str]:
@@ -200,7 +233,7 @@ def _parse_see_also(body: list[_Chunk]) -> list[str]:
                     "'See also' may only list articles, one '- Title' per line",
                     chunk.start + offset,
                 )
-            title = _check_length(line[2:], "title", chunk.start + offset)
+            title = _check_title(line[2:], chunk.start + offset)
             if title.startswith("=") or title.endswith("="):
                 raise WikitextError(
                     "a title may not start or end with '='", chunk.start + offset

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .document import MAX_POPULATION, Population
+from .names import name_key
 
 # ASCII digits only: other scripts' digits are kept verbatim as a note.
 _POPULATION_RE = re.compile(r"^([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?: \((.+)\))?$")
@@ -48,38 +49,76 @@ def join_list(items: list[str]) -> str:
 def split_places(value: str) -> list[str]:
     """``"A, B and C"`` -> ``["A", "B", "C"]``; an Oxford comma is accepted.
 
-    Only the last comma-separated part is split on its last " and ", so
-    "Kabul, Trinidad and Tobago" is read as two places; a lone
-    "Trinidad and Tobago" is read as two as well (the format is ambiguous
-    there).
+    Places are separated by commas, the last two by " and " or ", and ". A
+    place whose own name holds " and " is written in double quotes, which
+    are not part of the name: ``"Trinidad and Tobago"`` is one place, and
+    ``Kabul and "Trinidad and Tobago"`` two. Unquoted, only the last
+    comma-separated part is split, on its last " and ", so hand-written
+    "Kabul, Trinidad and Tobago" is read as three places.
     """
     items = [item.strip() for item in value.split(",")]
     last = items.pop()
     if last.startswith("and ") and items:
         items.append(last[4:].strip())
-    elif " and " in last:
-        head, tail = last.rsplit(" and ", 1)
-        items.extend([head.strip(), tail.strip()])
     else:
-        items.append(last)
+        items.extend(_split_on_and(last))
     if not all(items):
         raise InfoboxValueError(f"empty place in {value!r}")
-    return _unique(items)
+    return _unique([_unquote(item) for item in items])
+
+
+def _split_on_and(part: str) -> list[str]:
+    """The last comma part: one place, or two joined by " and ", either of
+    them possibly quoted."""
+    if part.startswith('"'):
+        # The quoted place ends at the first '"' that ends the part or is
+        # followed by " and ".
+        for end in range(1, len(part)):
+            if part[end] == '"' and (end == len(part) - 1 or part.startswith(" and ", end + 1)):
+                rest = part[end + 1 :]
+                return [part[: end + 1], *([rest[5:].strip()] if rest else [])]
+        raise InfoboxValueError(f"the quoted place {part!r} has no closing '\"'")
+    if ' and "' in part:
+        if not part.endswith('"'):
+            raise InfoboxValueError(f"the quoted place in {part!r} has no closing '\"'")
+        head, tail = part.split(' and "', 1)
+        return [head.strip(), '"' + tail]
+    if " and " in part:
+        head, tail = part.rsplit(" and ", 1)
+        return [head.strip(), tail.strip()]
+    return [part]
+
+
+def _unquote(item: str) -> str:
+    if item.startswith('"'):
+        if len(item) < 2 or not item.endswith('"'):
+            raise InfoboxValueError(f"the quoted place {item!r} has no closing '\"'")
+        return item[1:-1].strip()
+    return item
 
 
 def _unique(items: list[str]) -> list[str]:
     seen: set[str] = set()
     for item in items:
-        if item.casefold() in seen:
+        if name_key(item) in seen:
             raise InfoboxValueError(f"{item!r} is listed twice")
-        seen.add(item.casefold())
+        seen.add(name_key(item))
     return items
 
 
+def quote_place(name: str) -> str:
+    """A place as Popplace writes it: quoted when it would not read back as
+    itself unquoted."""
+    if " and " in name or name.startswith(("and ", '"')) or name.endswith(" and"):
+        return f'"{name}"'
+    return name
+
+
 def join_places(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    quoted = [quote_place(item) for item in items]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def starts_with_count(value: str) -> bool:

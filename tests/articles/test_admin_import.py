@@ -2,6 +2,8 @@
 confirm or cancel. Nothing is written before the confirmation, and nothing
 on an error or a cancel."""
 
+import re
+
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import Permission
@@ -11,12 +13,15 @@ from django.test import Client
 from reversion.models import Version
 
 from articles import wikitext
-from articles.admin_import import MAX_FILE_SIZE, MAX_TOTAL_SIZE, SESSION_PREFIX, max_files
+from articles.admin_import import (
+    MAX_FILE_SIZE, MAX_TOTAL_SIZE, SESSION_PREFIX, max_files, running_jobs,
+)
 from articles.models import Article, InfoboxRow, SeeAlso, Section
 from articles.services import article_export, articles_import
 from tests.html import visible_text
 
-pytestmark = pytest.mark.django_db
+# Transactional: a confirmed import runs in a thread with its own connection.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 IMPORT_URL = "/admin/articles/article/import/"
 CHANGELIST_URL = "/admin/articles/article/"
@@ -120,6 +125,23 @@ def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
+def confirm(client, token: str):
+    """Confirm the import waiting under ``token``: the answer sends the
+    editor to the job's page; once the job's thread has ended, that page."""
+    response = client.post(IMPORT_URL, {"token": token, "action": "confirm"})
+    assert response.status_code == 302, response.content[:500]
+    location = response["Location"]
+    assert re.fullmatch(r"/admin/articles/article/import/\d+/", location), location
+    wait_for_imports()
+    return client.get(location)
+
+
+def wait_for_imports() -> None:
+    for thread in list(running_jobs.values()):
+        thread.join(60)
+    assert not running_jobs
+
+
 def preview(client, *files):
     response = client.post(IMPORT_URL, upload(*files))
     assert response.status_code == 200, response.content[:500]
@@ -193,11 +215,10 @@ def test_confirm_imports_both_exports_equal_the_upload_and_logs_the_editor(
     response = preview(admin_client, ("seed.txt", seed_bytes), ("armenians.txt", NEW_ARTICLE))
     token = response.context["token"]
 
-    response = admin_client.post(IMPORT_URL, {"token": token, "action": "confirm"})
+    response = confirm(admin_client, token)
 
-    assert response.status_code == 302
-    assert response["Location"] == CHANGELIST_URL
-    assert messages_of(response) == ["Imported 2 article(s): 1 created, 1 updated."]
+    assert response.status_code == 200
+    assert "Imported 2 articles: 1 created, 1 updated." in page_text(response)
     seed = Article.objects.get(title=SEED_TITLE)
     new = Article.objects.get(title="Armenians in Afghanistan")
     assert seed.pk == seed_fixture.pk
@@ -221,7 +242,7 @@ def test_history_and_recent_actions_show_the_import_with_its_author(
     admin_client, admin_user, seed_bytes
 ):
     token = preview(admin_client, ("armenians.txt", NEW_ARTICLE)).context["token"]
-    admin_client.post(IMPORT_URL, {"token": token, "action": "confirm"})
+    confirm(admin_client, token)
     article = Article.objects.get(title="Armenians in Afghanistan")
 
     history = page_text(admin_client.get(f"/admin/articles/article/{article.pk}/history/"))
@@ -397,7 +418,7 @@ def test_unknown_or_used_token_is_an_error_message_not_a_500(admin_client):
     assert "no longer waiting" in messages_of(response)[0]
 
     token = preview(admin_client, ("armenians.txt", NEW_ARTICLE)).context["token"]
-    assert admin_client.post(IMPORT_URL, {"token": token, "action": "confirm"}).status_code == 302
+    assert confirm(admin_client, token).status_code == 200
     again = admin_client.post(IMPORT_URL, {"token": token, "action": "confirm"}, follow=True)
     assert again.status_code == 200
     assert "no longer waiting" in page_text(again)
@@ -412,7 +433,7 @@ def test_a_new_upload_replaces_the_import_waiting_for_confirmation(admin_client)
 
     admin_client.post(IMPORT_URL, {"token": first, "action": "confirm"})
     assert not Article.objects.exists()
-    admin_client.post(IMPORT_URL, {"token": second, "action": "confirm"})
+    confirm(admin_client, second)
     assert list(Article.objects.values_list("title", flat=True)) == ["Greeks in Egypt"]
 
 

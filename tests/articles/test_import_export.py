@@ -15,6 +15,7 @@ from articles.models import (
     InfoboxRow,
     Language,
     PopulationPlace,
+    Religion,
     SeeAlso,
     Section,
 )
@@ -372,4 +373,9 @@ def test_generated_documents_round_trip_through_the_database(doc):
     article = Article.objects.with_document().get(pk=result.article.pk)
 
     assert article_export(article=article) == text
+    # Names are shared case-insensitively: a later example's "KABUL" would
+    # be exported as this one's "Kabul".
     article.delete()
+    Place.objects.all().delete()
+    Language.objects.all().delete()
+    Religion.objects.all().delete()

@@ -98,3 +98,18 @@ def test_pages_link_to_the_feed(client, seed_article):
     html = client.get("/").content.decode()
     assert '<link rel="alternate" type="application/atom+xml"' in html
     assert 'href="/feed/"' in html
+
+
+def test_feed_parses_when_the_database_holds_characters_xml_forbids(client, db):
+    # The forms and the import refuse them; written straight to the database
+    # they must still not make the feed unparseable.
+    article = ArticleFactory(title="Russians in Afghanistan", lead="A lead.")
+    Article.objects.filter(pk=article.pk).update(
+        title="Russians\ufffe in\x01 Afghanistan\uffff", lead_html="<p>Le\ufffead\x01.</p>"
+    )
+
+    _, root = _feed(client)  # parses
+
+    [entry] = root.iter(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == "Russians in Afghanistan"
+    assert entry.findtext(f"{ATOM}summary") == "Lead."

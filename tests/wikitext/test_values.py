@@ -22,7 +22,9 @@ from articles.wikitext import (
 )
 from articles.wikitext.values import InfoboxValueError, parse_population
 
-from .strategies import block_texts, list_items, places
+from articles.wikitext.names import name_key
+
+from .strategies import block_texts, list_items, places, places_with_and
 
 # --- population -------------------------------------------------------------
 
@@ -125,6 +127,14 @@ def test_split_list_inverts_join_list(items: list[str]) -> None:
         ("Kabul,Herat  and  Balkh", ["Kabul", "Herat", "Balkh"]),
         ("Sandy, Andover", ["Sandy", "Andover"]),
         ("Kabul, Trinidad and Tobago", ["Kabul", "Trinidad", "Tobago"]),
+        ('"Trinidad and Tobago"', ["Trinidad and Tobago"]),
+        ('Kabul and "Trinidad and Tobago"', ["Kabul", "Trinidad and Tobago"]),
+        ('"Trinidad and Tobago" and Kabul', ["Trinidad and Tobago", "Kabul"]),
+        (
+            '"Bosnia and Herzegovina", Kabul and "Trinidad and Tobago"',
+            ["Bosnia and Herzegovina", "Kabul", "Trinidad and Tobago"],
+        ),
+        ('Kabul, Herat, and "Trinidad and Tobago"', ["Kabul", "Herat", "Trinidad and Tobago"]),
     ],
 )
 def test_split_places(value: str, items: list[str]) -> None:
@@ -146,15 +156,30 @@ def test_split_places_rejects_empty_places(value: str) -> None:
         (["Balkh Province", "Kabul"], "Balkh Province and Kabul"),
         (["A", "B", "C"], "A, B and C"),
         (["A", "B", "C", "D"], "A, B, C and D"),
+        (["Trinidad and Tobago"], '"Trinidad and Tobago"'),
+        (["Kabul", "Trinidad and Tobago"], 'Kabul and "Trinidad and Tobago"'),
+        (["and Tobago", "Kabul"], '"and Tobago" and Kabul'),
     ],
 )
 def test_join_places(items: list[str], value: str) -> None:
     assert join_places(items) == value
 
 
-@given(st.lists(places, min_size=1, max_size=6, unique_by=str.casefold))
+@given(st.lists(st.one_of(places, places_with_and), min_size=1, max_size=6, unique_by=name_key))
 def test_split_places_inverts_join_places(items: list[str]) -> None:
     assert split_places(join_places(items)) == items
+
+
+@pytest.mark.parametrize("value", ['"Trinidad and Tobago', 'Kabul and "Trinidad and Tobago'])
+def test_split_places_refuses_an_unclosed_quote(value: str) -> None:
+    with pytest.raises(InfoboxValueError, match="has no closing"):
+        split_places(value)
+
+
+@pytest.mark.parametrize("value", ["Dari, dari", "Café, Cafe\u0301", "Dari, Dari\u200b"])
+def test_lists_refuse_one_name_twice_in_any_case_or_unicode_form(value: str) -> None:
+    with pytest.raises(InfoboxValueError, match="is listed twice"):
+        split_list(value)
 
 
 # --- block text -------------------------------------------------------------
