@@ -878,19 +878,22 @@ def article_revert(*, article: Article, revision: Revision, user=None) -> Revisi
     )
 
 
-def resolve_titles(titles: set[str] | list[str]) -> dict[str, Article]:
-    """Published articles by title, including titles they had before a rename."""
+def resolve_titles(
+    titles: set[str] | list[str], *, status: str = Article.Status.PUBLISHED
+) -> dict[str, Article]:
+    """Articles of ``status`` (published by default) by title, including
+    titles they had before a rename: one query, two if some are not current."""
     titles = set(titles)
     if not titles:
         return {}
     found = {
         a.title: a
-        for a in Article.objects.published().filter(title__in=titles).only("id", "title", "slug")
+        for a in Article.objects.filter(status=status, title__in=titles).only("id", "title", "slug")
     }
     rest = titles - found.keys()
     if rest:
         former = FormerName.objects.filter(
-            title__in=rest, article__status=Article.Status.PUBLISHED
+            title__in=rest, article__status=status
         ).select_related("article").order_by("-renamed", "-id")
         for name in former:
             found.setdefault(name.title, name.article)

@@ -19,7 +19,8 @@ from urllib.parse import quote, urlencode
 from django import template
 from django.urls import reverse
 
-from ..models import Article, FormerName
+from ..models import Article
+from ..services import resolve_titles
 
 register = template.Library()
 
@@ -74,18 +75,8 @@ def missing_titles(page) -> set[str]:
 def draft_urls(titles: set[str]) -> dict[str, str]:
     """Preview URLs of the drafts with these titles (or former titles): one
     or two queries, for editors only."""
-    if not titles:
-        return {}
-    drafts = Article.objects.filter(status=Article.Status.DRAFT)
-    found = {a.title: a.get_absolute_url() for a in drafts.filter(title__in=titles).only("title", "slug")}
-    rest = titles - found.keys()
-    if rest:
-        former = FormerName.objects.filter(
-            title__in=rest, article__status=Article.Status.DRAFT
-        ).select_related("article").order_by("-renamed", "-id")
-        for name in former:
-            found.setdefault(name.title, name.article.get_absolute_url())
-    return found
+    drafts = resolve_titles(titles, status=Article.Status.DRAFT)
+    return {title: article.get_absolute_url() for title, article in drafts.items()}
 
 
 @register.filter
