@@ -89,9 +89,9 @@ def split_blocks(text: str) -> list[Block]:
 
 
 # The longest lead or section body, in characters. Markdown is rendered
-# when text is saved, and markdown-it (pure Python) takes up to ~9 s per
-# million characters of dense markup ("![" * N + "]"); this bounds one text
-# to about a second at worst, far above any real section (see README).
+# when text is saved (cmark-gfm: at worst about 2 s per million characters
+# of dense markup, most of it nh3 and the rewriting of typed HTML); this
+# bounds one text to a quarter of a second, far above any real section.
 MAX_TEXT_LENGTH = 128 * 1024
 
 
