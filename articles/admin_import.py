@@ -246,7 +246,7 @@ class ImportMixin:
             done += 1
             # Rows written inside the import's transaction are invisible to
             # the job page until the commit: the count goes through the
-            # cache, which every process shares (see articles.cache).
+            # cache, which every process shares (see encyclopedia.pagecache).
             cache.set(_progress_key(job_id), done, JOB_STALE_AFTER.total_seconds())
             # Called inside the import's transaction: no log without the import.
             message = f"Imported from {result.name}"

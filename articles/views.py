@@ -6,7 +6,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from .cache import page_cache
+from encyclopedia.pagecache import page_cache
 from .models import Article, FormerName, Language, Religion
 from .selectors import article_page
 from .templatetags.editing import can_preview, editor_tools

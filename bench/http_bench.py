@@ -520,7 +520,7 @@ def markdown(data: dict) -> str:
     lines += [
         "",
         "Each worker of the cached server keeps copies of the pages it served, up to "
-        "`articles.cache.LOCAL_MAX_BYTES` (16 MiB) of page bodies, so that a hit does not "
+        "`encyclopedia.pagecache.LOCAL_MAX_BYTES` (16 MiB) of page bodies, so that a hit does not "
         "fetch the page from Redis again: most of its growth above.",
         "",
         "Per round (requests/s): "

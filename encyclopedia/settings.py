@@ -67,14 +67,17 @@ INSTALLED_APPS = [
     "reversion",
     "articles",
     "people",
+    # Site-wide infrastructure (the page cache); after the content apps,
+    # whose tables it watches.
+    "encyclopedia.apps.EncyclopediaConfig",
     "csp",
     "axes",
 ]
 
 MIDDLEWARE = [
     # First: a cached page is answered before anything else runs, and a page
-    # is stored as the whole stack below finished it (see articles.cache).
-    "articles.cache.PageCacheMiddleware",
+    # is stored as the whole stack below finished it (see encyclopedia.pagecache).
+    "encyclopedia.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -126,7 +129,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # one article run one after the other (PostgreSQL uses row locks).
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
-# The cache holds the page cache's pages and its generation (articles.cache),
+# The cache holds the page cache's pages and its generation (encyclopedia.pagecache),
 # which every process that writes content or serves pages must share: Redis
 # when REDIS_URL is set (several app servers), otherwise files in
 # DJANGO_CACHE_DIR, shared by all processes of one machine (gunicorn's
@@ -151,7 +154,7 @@ else:
         }
     }
 
-# The whole-page cache of public pages for anonymous readers (articles.cache).
+# The whole-page cache of public pages for anonymous readers (encyclopedia.pagecache).
 # DJANGO_PAGE_CACHE=0 turns it off: every request renders the page (for
 # measuring the uncached site, or ruling the cache out while debugging).
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)

@@ -41,4 +41,4 @@ AXES_ENABLED = True
 # a folder of their own, or Redis). The page cache's warning about a
 # per-process cache is for deployments.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SILENCED_SYSTEM_CHECKS = ["articles.W001"]
+SILENCED_SYSTEM_CHECKS = ["encyclopedia.W001"]

@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
-from articles.cache import page_cache
+from encyclopedia.pagecache import page_cache
 from articles.models import Article, Mention
 
 from .models import Person, Place

@@ -1,4 +1,4 @@
-"""The page cache (articles.cache): anonymous readers get cached pages, and
+"""The page cache (encyclopedia.pagecache): anonymous readers get cached pages, and
 every kind of edit is visible on the very next request.
 
 Every test runs three times: with LocMemCache, the file cache and the Redis at
@@ -19,7 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
-from articles import cache as page_cache
+from encyclopedia import pagecache as page_cache
 from articles.models import Article, PersonMention, Section
 from articles.services import (
     article_delete,

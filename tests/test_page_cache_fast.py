@@ -1,4 +1,4 @@
-"""The page cache's fast path (articles.cache.PageCacheApp, in front of
+"""The page cache's fast path (encyclopedia.pagecache.PageCacheApp, in front of
 Django in encyclopedia/wsgi.py) and how pages get into it
 (PageCacheMiddleware): a hit is the complete response the whole middleware
 stack produced, answered without Django's request handling; everything the
@@ -22,8 +22,8 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.urls import path
 
-from articles import cache as page_cache
-from articles.cache import PageCacheApp
+from encyclopedia import pagecache as page_cache
+from encyclopedia.pagecache import PageCacheApp
 from articles.models import Article
 from tests.cache_backends import REDIS_URL, backend  # noqa: F401 - the autouse fixture
 

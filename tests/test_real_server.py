@@ -169,11 +169,11 @@ def test_a_per_process_cache_is_reported_at_start_up(site):
     check` and in the server's log when gunicorn starts its workers."""
     settings = {"DJANGO_SETTINGS_MODULE": "tests.locmem_settings"}
     result = site.manage("check", **settings)
-    assert "articles.W001" in result.stderr + result.stdout
+    assert "encyclopedia.W001" in result.stderr + result.stdout
     assert "private to each process" in result.stderr + result.stdout
     with site.serve(workers=1, **settings) as server:
         assert server.browser().get("/").status == 200
-        assert "WARNING (articles.W001): The page cache is on" in server.log
+        assert "WARNING (encyclopedia.W001): The page cache is on" in server.log
 
     result = site.manage("check")  # the default (file cache) is right
     assert result.returncode == 0

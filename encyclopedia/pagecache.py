@@ -18,7 +18,7 @@ renamed or deleted article, a person's name on every page that mentions them,
 the home page, the index), and working out exactly which is where bugs hide.
 
 Writes are noticed by a database ``execute_wrapper`` (installed from
-``ArticlesConfig.ready``) that sees every INSERT, UPDATE, DELETE or TRUNCATE
+``EncyclopediaConfig.ready``) that sees every INSERT, UPDATE, DELETE or TRUNCATE
 statement on the tables of the ``articles``, ``people`` and ``taggit`` apps.
 Model signals would not do: the services write a lot without them
 (``QuerySet.update`` for ``lead_html`` and ``search_document``,
@@ -285,7 +285,7 @@ def _on_connection_created(sender, connection, **kwargs) -> None:
 
 
 def connect_receivers() -> None:
-    """Called once from ArticlesConfig.ready()."""
+    """Called once from EncyclopediaConfig.ready()."""
     global _tables_re
     tables = content_tables()
     _tables_re = re.compile(
@@ -293,7 +293,7 @@ def connect_receivers() -> None:
         + "|".join(re.escape(t) for t in sorted(tables, key=len, reverse=True))
         + r")[\"`\s]"
     )
-    connection_created.connect(_on_connection_created, dispatch_uid="articles.cache:wrapper")
+    connection_created.connect(_on_connection_created, dispatch_uid="encyclopedia.pagecache:wrapper")
     for connection in connections.all(initialized_only=True):
         _install_wrapper(connection)
 
@@ -366,10 +366,10 @@ def problems() -> list[str]:
 
 
 def check_page_cache(app_configs=None, **kwargs):
-    """System check ``articles.W001``: see ``problems``."""
+    """System check ``encyclopedia.W001``: see ``problems``."""
     from django.core.checks import Warning
 
-    return [Warning(text, id="articles.W001") for text in problems()]
+    return [Warning(text, id="encyclopedia.W001") for text in problems()]
 
 
 def _may_share(request) -> bool:
@@ -526,7 +526,7 @@ def page_cache(view):
     return cached_view
 
 
-LOOKUP_ENVIRON_KEY = "articles.page_cache.lookup"
+LOOKUP_ENVIRON_KEY = "encyclopedia.pagecache.lookup"
 
 
 class PageCacheMiddleware:
