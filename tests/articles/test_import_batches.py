@@ -5,6 +5,7 @@ import pytest
 
 from articles import services
 from articles.models import Article, PlaceMention, SeeAlso
+from articles.services import importing
 from people.models import Person, Place
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def snapshot():
 @pytest.mark.parametrize("batch", [2, 100])
 def test_batches_and_workers_give_the_same_articles(monkeypatch, batch):
     Person.objects.create(name="Ivan Petrov", slug="ivan-petrov")
-    monkeypatch.setattr(services, "IMPORT_BATCH", batch)
+    monkeypatch.setattr(importing, "IMPORT_BATCH", batch)
     progress = []
     results = services.articles_import(sources=files(), on_progress=progress.append)
     assert [r.name for r in results] == [f"{n}.txt" for n in range(6)] == [
@@ -71,9 +72,9 @@ def test_batches_and_workers_give_the_same_articles(monkeypatch, batch):
 
 def test_pool_is_used_for_several_batches(monkeypatch):
     """The pipeline really forks workers when there is more than one batch."""
-    monkeypatch.setattr(services, "IMPORT_BATCH", 2)
+    monkeypatch.setattr(importing, "IMPORT_BATCH", 2)
     pools = []
-    real = services._render_pool
+    real = importing._render_pool
 
     def spy(names, *, batches):
         cm = real(names, batches=batches)
@@ -81,7 +82,7 @@ def test_pool_is_used_for_several_batches(monkeypatch):
         pools.append(pool)
         return _Closing(cm, pool)
 
-    monkeypatch.setattr(services, "_render_pool", spy)
+    monkeypatch.setattr(importing, "_render_pool", spy)
     services.articles_import(sources=files())
     assert pools and pools[0] is not None
     assert type(pools[0]).__name__ == "ProcessPoolExecutor"
@@ -99,7 +100,7 @@ class _Closing:
 
 
 def test_a_bad_file_in_a_later_batch_writes_nothing(monkeypatch):
-    monkeypatch.setattr(services, "IMPORT_BATCH", 2)
+    monkeypatch.setattr(importing, "IMPORT_BATCH", 2)
     bad = files()
     bad[4] = ("4.txt", b"= Group4s in Testland =\n\nInfobox\n- Population: lots\n- Population: 3\n")
     with pytest.raises(services.ImportFailed, match=r"^4\.txt:5: "):
@@ -108,7 +109,7 @@ def test_a_bad_file_in_a_later_batch_writes_nothing(monkeypatch):
 
 
 def test_repeated_title_across_batches_is_refused_before_writing(monkeypatch):
-    monkeypatch.setattr(services, "IMPORT_BATCH", 2)
+    monkeypatch.setattr(importing, "IMPORT_BATCH", 2)
     repeated = files()
     repeated[5] = ("again.txt", repeated[1][1])
     with pytest.raises(services.ImportFailed) as failed:

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from articles.models import Article, Language
-from articles.services import _get_or_create_named_many, articles_import
+from articles.services import articles_import
+from articles.services.import_names import _get_or_create_named_many
 from people.models import Place
 from tests.articles.test_admin_import import confirm, page_text, preview
 

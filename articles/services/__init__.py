@@ -1,0 +1,94 @@
+"""Writes that touch several models. The admin, the management commands and
+the views all call these: one implementation of each operation.
+
+One subject per module, as Wagtail splits ``wagtail/models/``; this package
+re-exports their public names, so callers import from ``articles.services``:
+
+- ``importing``: the import pipeline (``articles_import``), with its parts
+  ``import_sources`` (reading and parsing the files), ``import_rows`` (each
+  article's rows, built and checked before writing) and ``import_names``
+  (slugs, and the places, languages and religions an import creates);
+- ``import_plan``: the admin's import preview (``articles_import_plan``);
+- ``refresh``: data derived from the text (render, links, mentions, search);
+- ``revisions``: recording revisions and reverting to one;
+- ``export``: articles as wiki-text files;
+- ``titles``: reads and rules the others share (``resolve_titles``,
+  ``community_from_title``).
+
+A module imports what it needs from its siblings directly, never through
+this package. Tests that patch a name patch it on the module that looks it
+up (``articles.services.importing.IMPORT_BATCH``), not on this package.
+"""
+
+from .export import (
+    MAX_FILE_NAME_BYTES,
+    ExportFailed,
+    article_export,
+    article_to_doc,
+    articles_export,
+    articles_export_to_folder,
+    export_file_name,
+)
+from .import_plan import (
+    ImportPlan,
+    PlannedArticle,
+    PlannedRow,
+    PlannedSection,
+    articles_import_plan,
+)
+from .import_sources import ImportFailed, Source
+from .importing import ImportResult, articles_import, render_and_find
+from .refresh import (
+    article_delete,
+    article_refresh,
+    article_render,
+    article_text,
+    article_text_of,
+    mentions_detect,
+    name_index,
+    person_refresh,
+    place_refresh,
+    search_document_text,
+    search_document_update,
+    see_also_link,
+)
+from .revisions import RevertRefused, article_revert, article_revision_save, revisions_save
+from .titles import community_from_title, resolve_titles
+
+__all__ = [
+    "MAX_FILE_NAME_BYTES",
+    "ExportFailed",
+    "ImportFailed",
+    "ImportPlan",
+    "ImportResult",
+    "PlannedArticle",
+    "PlannedRow",
+    "PlannedSection",
+    "RevertRefused",
+    "Source",
+    "article_delete",
+    "article_export",
+    "article_refresh",
+    "article_render",
+    "article_revert",
+    "article_revision_save",
+    "article_text",
+    "article_text_of",
+    "article_to_doc",
+    "articles_export",
+    "articles_export_to_folder",
+    "articles_import",
+    "articles_import_plan",
+    "community_from_title",
+    "export_file_name",
+    "mentions_detect",
+    "name_index",
+    "person_refresh",
+    "place_refresh",
+    "render_and_find",
+    "resolve_titles",
+    "revisions_save",
+    "search_document_text",
+    "search_document_update",
+    "see_also_link",
+]

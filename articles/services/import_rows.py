@@ -1,0 +1,238 @@
+"""An imported article and its rows as a document makes them, checked, before
+the import writes them; and what the import keeps of an article it updates."""
+
+from __future__ import annotations
+
+import functools
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from people.models import Person, Place, validate_name
+
+from .. import markdown, wikitext
+from ..models import (
+    Article,
+    ArticleLanguage,
+    ArticleReligion,
+    InfoboxRow,
+    Mention,
+    PersonMention,
+    PlaceMention,
+    PopulationFigure,
+    PopulationPlace,
+    Section,
+    SeeAlso,
+    WikiLink,
+)
+from ..wikitext.values import InfoboxValueError
+from .refresh import article_text_of, search_document_text
+from .titles import community_from_title
+
+
+class _BuiltArticle:
+    """An article and its rows as a document makes them, before writing."""
+
+    def __init__(self, article: Article, created: bool):
+        self.article = article
+        self.created = created
+        self.sections: list[Section] = []
+        self.see_also: list[SeeAlso] = []
+        self.extra_rows: list[InfoboxRow] = []
+        self.place_rows: list[PopulationPlace] = []
+        self.language_rows: list[ArticleLanguage] = []
+        self.religion_rows: list[ArticleReligion] = []
+        self.wikilinks: list[WikiLink] = []
+        self.person_mentions: list[PersonMention] = []
+        self.place_mentions: list[PlaceMention] = []
+        self.kept: tuple[list, list, list] | None = None
+        self.kept_mentions: list[Mention] = []  # hand-made ones, kept
+        self.population_figures: list[PopulationFigure] = []
+        self.named_people: list[Person] = []
+        self.named_places: list[str] = []
+
+    @functools.cached_property
+    def link_titles(self) -> set[str]:
+        """Titles the text links to (read once the text is cleaned)."""
+        texts = [self.article.lead, *(s.body for s in self.sections)]
+        return {title for text in texts for title in markdown.link_titles(text)}
+
+    def text(self) -> str:
+        return article_text_of(self.article, self.sections)
+
+    def set_mentions(self, people: set[int], places: set[int]) -> None:
+        """Found mentions, given ``kept``: the hand-made person and place
+        mentions and population figures of an article being updated."""
+        kept_people, kept_places, self.population_figures = self.kept or ([], [], [])
+        hand_people = {m.person_id for m in kept_people}
+        hand_places = {m.place_id for m in kept_places}
+        self.kept_mentions = [*kept_people, *kept_places]
+        self.person_mentions = [
+            PersonMention(state=Mention.State.FOUND, person_id=pk)
+            for pk in sorted(people - hand_people)
+        ]
+        self.place_mentions = [
+            PlaceMention(state=Mention.State.FOUND, place_id=pk)
+            for pk in sorted(places - hand_places)
+        ]
+
+    def mentioned(self, model: type[Mention]) -> list[int]:
+        rows = self.person_mentions if model is PersonMention else self.place_mentions
+        kept = [m for m in self.kept_mentions if isinstance(m, model)]
+        return [
+            m.person_id if model is PersonMention else m.place_id
+            for m in [*rows, *kept] if m.state in Mention.SHOWN
+        ]
+
+    def search_document(self) -> str:
+        return search_document_text(
+            article=self.article,
+            sections=self.sections,
+            extra_values=[row.value for row in self.extra_rows],
+            languages=[row.language.name for row in self.language_rows],
+            religions=[row.religion.name for row in self.religion_rows],
+            places=[*self.named_places, *(row.place.name for row in self.place_rows)],
+            people=self.named_people,
+        )
+
+    def attach(self, see_also_targets: dict[str, Article]) -> None:
+        for rows in (self.sections, self.see_also, self.extra_rows, self.place_rows,
+                     self.language_rows, self.religion_rows, self.wikilinks,
+                     self.person_mentions, self.place_mentions):
+            for row in rows:
+                row.article_id = self.article.pk  # the descriptor costs more than the write
+        for row in self.see_also:
+            target = see_also_targets.get(row.target_title)
+            row.target_id = target.pk if target else None
+
+    def revision_rows(self) -> list[models.Model]:
+        return [
+            *self.sections, *self.see_also, *self.extra_rows, *self.place_rows,
+            *self.language_rows, *self.religion_rows, *self.population_figures,
+            *self.person_mentions, *self.place_mentions, *self.kept_mentions,
+        ]
+
+
+_BUILT_ROWS = [
+    (Section, "sections"), (SeeAlso, "see_also"), (InfoboxRow, "extra_rows"),
+    (PopulationPlace, "place_rows"), (ArticleLanguage, "language_rows"),
+    (ArticleReligion, "religion_rows"), (WikiLink, "wikilinks"),
+    (PersonMention, "person_mentions"), (PlaceMention, "place_mentions"),
+]
+
+
+def _build_article(
+    article: Article, doc: wikitext.ArticleDoc, places: dict, languages: dict, religions: dict
+) -> _BuiltArticle:
+    """Fill ``article`` and build its rows from ``doc``, all checked as the
+    admin's forms check them (foreign keys and uniqueness aside: the import
+    looked those up itself)."""
+    built = _BuiltArticle(article, created=article.pk is None)
+    population = doc.infobox.population
+    article.lead = doc.lead
+    article.group_name = doc.infobox.group
+    article.population = population.count if population else None
+    article.population_note = population.note if population else ""
+    parsed = community_from_title(article.title)
+    if parsed:
+        if not article.origin_group:
+            article.origin_group = parsed[0]
+        host = _host_country(article.title)
+        if article.host_country_id is None and host is not None:
+            article.host_country = places[host]
+    article.clean_fields(exclude=["origin_country", "host_country"])
+    article.clean()
+    infobox = doc.infobox
+    built.sections = [
+        Section(heading=s.heading, level=s.level, body=s.body, position=i)
+        for i, s in enumerate(doc.sections)
+    ]
+    built.see_also = [
+        SeeAlso(target_title=title, position=i) for i, title in enumerate(doc.see_also)
+    ]
+    built.extra_rows = [
+        InfoboxRow(key=row.key, value=row.value, position=row.position) for row in infobox.extras
+    ]
+    built.place_rows = [
+        PopulationPlace(place=places[name], position=i) for i, name in enumerate(infobox.places)
+    ]
+    built.language_rows = [
+        ArticleLanguage(language=languages[name], position=i)
+        for i, name in enumerate(infobox.languages)
+    ]
+    built.religion_rows = [
+        ArticleReligion(religion=religions[name], position=i)
+        for i, name in enumerate(infobox.religions)
+    ]
+    for rows in (built.sections, built.see_also, built.extra_rows):
+        for row in rows:
+            row.clean_fields(exclude=["article", "target"])
+            row.clean()
+    return built
+
+
+def _host_country(title: str) -> str | None:
+    """The host country an "X in Y" title names, if it can be a place.
+    "Russians in Korea, South" names a real country, but a place name must
+    read back from a Popplace list (comma-separated): such an article is
+    imported without a host country rather than refused."""
+    parsed = community_from_title(title)
+    if parsed is None:
+        return None
+    try:
+        validate_name(parsed[1])
+        if wikitext.split_places(wikitext.join_places([parsed[1]])) != [parsed[1]]:
+            return None
+    except (ValidationError, InfoboxValueError):
+        return None
+    return parsed[1]
+
+
+def _fill_origins(articles: list[Article]) -> None:
+    """The origin country of each "X in Y" article without one: the place
+    whose demonym is X (one query for them all)."""
+    wanted = {a.origin_group for a in articles if a.origin_group and a.origin_country_id is None}
+    if not wanted:
+        return
+    by_demonym: dict[str, Place] = {}
+    for place in Place.objects.filter(demonym__in=wanted).order_by("name", "pk"):
+        by_demonym.setdefault(place.demonym, place)
+    for article in articles:
+        if article.origin_country_id is None and article.origin_group in by_demonym:
+            article.origin_country = by_demonym[article.origin_group]
+
+
+def _kept_rows(article_ids: list[int]) -> dict[int, tuple[list, list, list]]:
+    """For articles an import updates: their hand-made mentions and
+    population figures, which the import keeps (and their revision holds)."""
+    kept: dict[int, tuple[list, list, list]] = {pk: ([], [], []) for pk in article_ids}
+    if not article_ids:
+        return kept
+    hand = [Mention.State.ADDED, Mention.State.REMOVED]
+    people = PersonMention.objects.filter(article_id__in=article_ids, state__in=hand)
+    for m in people.select_related("person"):
+        kept[m.article_id][0].append(m)
+    places = PlaceMention.objects.filter(article_id__in=article_ids, state__in=hand)
+    for m in places.select_related("place"):
+        kept[m.article_id][1].append(m)
+    for figure in PopulationFigure.objects.filter(article_id__in=article_ids):
+        kept[figure.article_id][2].append(figure)
+    return kept
+
+
+def _people_and_places_named(built: list[_BuiltArticle]) -> None:
+    """The people (with aliases) and places each article shows as
+    mentioned, by name, for its search document and revision (one query
+    each for the batch)."""
+    person_ids = {pk for b in built for pk in b.mentioned(PersonMention)}
+    place_ids = {pk for b in built for pk in b.mentioned(PlaceMention)}
+    people = Person.objects.prefetch_related("aliases").in_bulk(person_ids)
+    places = Place.objects.in_bulk(place_ids)
+    for b in built:
+        for row in [*b.person_mentions, *b.place_mentions]:
+            if isinstance(row, PersonMention):
+                row.person = people[row.person_id]
+            else:
+                row.place = places[row.place_id]
+        b.named_people = [people[pk] for pk in b.mentioned(PersonMention)]
+        b.named_places = [places[pk].name for pk in b.mentioned(PlaceMention)]

@@ -1,0 +1,381 @@
+"""The import pipeline: wiki-text files into articles, all or nothing, in
+batches rendered by worker processes while the previous batch is written."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from people.models import Place
+
+from .. import markdown, wikitext
+from ..mentions import NameIndex
+from ..models import (
+    Article,
+    Language,
+    Mention,
+    PersonMention,
+    PlaceMention,
+    Religion,
+    SeeAlso,
+    WikiLink,
+)
+from .import_names import _chunks, _get_or_create_named_many, _new_slugs
+from .import_rows import (
+    _BUILT_ROWS,
+    _build_article,
+    _BuiltArticle,
+    _fill_origins,
+    _host_country,
+    _kept_rows,
+    _people_and_places_named,
+)
+from .import_sources import ImportFailed, Source, _parse, _parse_sources, _TitleCheck
+from .refresh import article_render, name_index
+from .revisions import revisions_save
+from .titles import resolve_titles
+
+
+IMPORT_BATCH = 250
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    name: str
+    article_id: int
+    title: str
+    slug: str
+    created: bool
+
+    @property
+    def article(self) -> Article:
+        """The article as it is now (a query): results stay small however
+        many files an import has."""
+        return Article.objects.get(pk=self.article_id)
+
+
+def articles_import(
+    *,
+    sources: Iterable[Source],
+    on_progress: Callable[[ImportResult], None] | None = None,
+    user=None,
+) -> list[ImportResult]:
+    """Import wiki-text files, all or nothing.
+
+    Every file is parsed before anything is written (the first bad one
+    raises ImportFailed naming its file and line), then the files are
+    imported in batches inside one transaction. An article whose title
+    exists is updated in place; editorial data the wiki-text does not hold
+    (status, tags, hand-made mentions, population history) is kept. Each
+    article gets a revision by ``user`` (None for the command line).
+    """
+    sources = list(sources)
+    results: list[ImportResult] = []
+    batches = -(-len(sources) // IMPORT_BATCH)
+    with _render_pool(None, batches=batches) as pool:
+        titles = _checked_titles(sources, pool)  # before the database is touched
+    names = name_index()
+    with _render_pool(names, batches=batches) as pool:
+        with transaction.atomic():
+            run = _ImportRun(titles, names)
+            # A pipeline: batch k is rendered (in the pool) while k-1 is written.
+            waiting: _Batch | None = None
+            for start in range(0, len(sources), IMPORT_BATCH):
+                docs = [(name, _parse(name, data))
+                        for name, data in sources[start : start + IMPORT_BATCH]]
+                prepared = run.prepare(docs, pool)
+                if waiting:
+                    results += _report(run.write(waiting, user=user), on_progress)
+                waiting = prepared
+            if waiting:
+                results += _report(run.write(waiting, user=user), on_progress)
+            run.link_created()
+    return results
+
+
+def _checked_titles(sources: list[Source], pool: Executor | None) -> list[str]:
+    """Every file parsed (in the pool if there is one), in order: the
+    titles, or ImportFailed for the first bad file or repeated title."""
+    if pool is None:
+        return [doc.title for _, doc in _parse_sources(sources)]
+    chunks = [sources[i : i + 100] for i in range(0, len(sources), 100)]
+    check = _TitleCheck()
+    titles = []
+    for parsed in pool.map(_titles_of, chunks):
+        for name, title, error in parsed:
+            if error:
+                raise ImportFailed(error)
+            check.add(name, title)
+            titles.append(title)
+    return titles
+
+
+def _titles_of(sources: list[Source]) -> list[tuple[str, str, str]]:
+    """(name, title, "") for each file, or (name, "", the error)."""
+    out = []
+    for name, data in sources:
+        try:
+            out.append((name, _parse(name, data).title, ""))
+        except ImportFailed as exc:
+            out.append((name, "", str(exc)))
+            break
+    return out
+
+
+def _report(results: list[ImportResult], on_progress) -> list[ImportResult]:
+    if on_progress:
+        for result in results:
+            on_progress(result)
+    return results
+
+
+# Rendering Markdown and finding mentions is most of an import's work, and
+# needs no database: in a large import, worker processes do it while the
+# import process writes. Forked, they start with the name index in memory.
+_WORKERS = max(1, min(4, os.cpu_count() or 1))
+_worker_names: NameIndex | None = None
+
+
+def _start_worker(names: NameIndex | None) -> None:
+    global _worker_names
+    _worker_names = names
+
+
+@contextlib.contextmanager
+def _render_pool(names: NameIndex | None, *, batches: int) -> Iterator[Executor | None]:
+    if batches < 2 or _WORKERS < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=_WORKERS,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(names,),
+    )
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def render_and_find(
+    work: list[tuple[str, list[str], str]],
+    urls: dict[str, str],
+    new_places: list[tuple[int, str]],
+    names: NameIndex | None = None,
+) -> list[tuple[str, list[str], set[int], set[int]]]:
+    """For each (lead, section bodies, text) of ``work``: the lead's and
+    bodies' HTML and the (people, places) the text names. In a worker,
+    ``new_places`` are the places the import made since it started."""
+    names = names or _worker_names
+    names.add_places(new_places)
+    return [
+        (markdown.render(lead, urls), [markdown.render(body, urls) for body in bodies],
+         *names.find(text))
+        for lead, bodies, text in work
+    ]
+
+
+@dataclass
+class _Batch:
+    docs: list[tuple[str, wikitext.ArticleDoc]]
+    built: list[_BuiltArticle]
+    see_also_targets: dict[str, Article]
+    rendered: Callable[[], list[tuple[str, list[str], set[int], set[int]]]]
+
+
+class _ImportRun:
+    """One import: what every batch needs to know about all of it. Links
+    between the imported articles resolve whatever their order, because the
+    slug of every title is settled before the first batch is written."""
+
+    def __init__(self, titles: list[str], names: NameIndex):
+        self.names = names
+        self.existing: dict[str, tuple[int, str, str]] = {}  # title: (pk, slug, status)
+        for chunk in _chunks(titles):
+            for pk, title, slug, status in Article.objects.filter(title__in=chunk).values_list(
+                "pk", "title", "slug", "status"
+            ):
+                self.existing[title] = (pk, slug, status)
+        self.created_slugs = _new_slugs([t for t in titles if t not in self.existing])
+        self.imported_ids: set[int] = set()
+        self.new_places: list[tuple[int, str]] = []
+
+    def url(self, title: str) -> str | None:
+        """The address the title will have once imported; None if it is not
+        an imported title, or one of a draft."""
+        if title in self.created_slugs:
+            slug = self.created_slugs[title]
+        elif title in self.existing and self.existing[title][2] == Article.Status.PUBLISHED:
+            slug = self.existing[title][1]
+        else:
+            return None
+        return reverse("article-detail", kwargs={"slug": slug})
+
+    def urls(self, titles: set[str]) -> dict[str, str]:
+        urls = {}
+        rest = set()
+        for title in titles:
+            url = self.url(title)
+            if url:
+                urls[title] = url
+            else:
+                rest.add(title)
+        urls.update((t, a.get_absolute_url()) for t, a in resolve_titles(rest).items())
+        return urls
+
+    def prepare(
+        self, docs: list[tuple[str, wikitext.ArticleDoc]], pool: Executor | None
+    ) -> _Batch:
+        """Build a batch's articles and rows, and start rendering them and
+        finding their mentions (in ``pool`` if there is one, while the
+        previous batch is written)."""
+        titles = [doc.title for _, doc in docs]
+        found = {a.title: a for a in Article.objects.select_for_update().filter(title__in=titles)}
+        hosts = {t: c for t in titles if (c := _host_country(t))}
+        places = _get_or_create_named_many(
+            Place, sorted(set(hosts.values())), kind=Place.Kind.COUNTRY
+        )
+        places.update(_get_or_create_named_many(
+            Place, sorted({p for _, d in docs for p in d.infobox.places} - places.keys())
+        ))
+        new_places = list({
+            p.pk: (p.pk, p.name) for p in places.values() if p.name not in self.names.places
+        }.values())
+        self.names.add_places(new_places)
+        self.new_places += new_places
+        languages = _get_or_create_named_many(
+            Language, sorted({n for _, d in docs for n in d.infobox.languages})
+        )
+        religions = _get_or_create_named_many(
+            Religion, sorted({n for _, d in docs for n in d.infobox.religions})
+        )
+
+        built = []
+        for name, doc in docs:
+            article = found.get(doc.title) or Article(
+                title=doc.title,
+                slug=self.created_slugs[doc.title],
+                status=Article.Status.PUBLISHED,
+            )
+            try:
+                built.append(_build_article(article, doc, places, languages, religions))
+            except ValidationError as exc:
+                raise ImportFailed(f"{name}: {_describe(exc)}") from None
+        _fill_origins([b.article for b in built])
+
+        urls = self.urls({t for b in built for t in b.link_titles})
+        see_also_targets = resolve_titles(
+            {row.target_title for b in built for row in b.see_also} - self.created_slugs.keys()
+        )
+        kept = _kept_rows([b.article.pk for b in built if b.article.pk])
+        for b in built:
+            b.kept = kept.get(b.article.pk)
+        work = [(b.article.lead, [s.body for s in b.sections], b.text()) for b in built]
+        if pool is None:
+            done = render_and_find(work, urls, [], self.names)
+            rendered = lambda: done
+        else:
+            size = -(-len(work) // _WORKERS)
+            futures = [
+                pool.submit(render_and_find, work[i : i + size], urls, list(self.new_places))
+                for i in range(0, len(work), size)
+            ]
+            rendered = lambda: [row for f in futures for row in f.result()]
+        return _Batch(docs, built, see_also_targets, rendered)
+
+    def write(self, batch: _Batch, *, user) -> list[ImportResult]:
+        """Write a prepared batch: articles, rows, mentions, revisions."""
+        built = batch.built
+        for b, (lead_html, bodies_html, people, places) in zip(
+            built, batch.rendered(), strict=True
+        ):
+            b.article.lead_html = lead_html
+            for section, html in zip(b.sections, bodies_html, strict=True):
+                section.body_html = html
+            b.wikilinks = [WikiLink(target_title=t) for t in sorted(b.link_titles)]
+            b.set_mentions(people, places)
+        _people_and_places_named(built)
+        for b in built:
+            b.article.search_document = b.search_document()
+
+        updated = [b for b in built if b.article.pk]
+        now = timezone.now()
+        Article.objects.bulk_create([b.article for b in built if not b.article.pk])
+        for b in updated:
+            b.article.updated = now
+            Article.updated.field.pre_save(b.article, add=False)
+        Article.objects.bulk_update(
+            [b.article for b in updated], _ARTICLE_IMPORT_FIELDS, batch_size=100
+        )
+        ids = [b.article.pk for b in updated]
+        for model, _ in _BUILT_ROWS[:7]:
+            model.objects.filter(article_id__in=ids).delete()
+        PersonMention.objects.filter(article_id__in=ids, state=Mention.State.FOUND).delete()
+        PlaceMention.objects.filter(article_id__in=ids, state=Mention.State.FOUND).delete()
+        for b in built:
+            b.attach(batch.see_also_targets)
+        for model, attribute in _BUILT_ROWS:
+            model.objects.bulk_create([row for b in built for row in getattr(b, attribute)])
+
+        revisions_save(
+            [(b.article, b.revision_rows()) for b in built],
+            user=user,
+            comments=[f"Imported from {name}" for name, _ in batch.docs],
+        )
+        results = []
+        for (name, _), b in zip(batch.docs, built, strict=True):
+            self.imported_ids.add(b.article.pk)
+            results.append(ImportResult(
+                name=name, article_id=b.article.pk, title=b.article.title,
+                slug=b.article.slug, created=b.created,
+            ))
+        return results
+
+    def link_created(self) -> None:
+        """After the last batch: See also rows anywhere that name an
+        imported title now point at it, and articles outside the import
+        whose [[links]] name a new title are rendered again."""
+        published = [
+            title for title in [*self.created_slugs, *self.existing]
+            if title in self.created_slugs or self.existing[title][2] == Article.Status.PUBLISHED
+        ]
+        for chunk in _chunks(published):
+            SeeAlso.objects.filter(target_title__in=chunk).update(
+                target=Subquery(
+                    Article.objects.published()
+                    .filter(title=OuterRef("target_title"))
+                    .values("pk")[:1]
+                )
+            )
+        for chunk in _chunks(list(self.created_slugs)):
+            linking = set(
+                WikiLink.objects.filter(target_title__in=chunk).values_list("article_id", flat=True)
+            )
+            for other in Article.objects.filter(pk__in=linking - self.imported_ids):
+                article_render(article=other)
+
+
+# What an import writes of an article, besides the article row.
+_ARTICLE_IMPORT_FIELDS = [
+    "lead", "lead_html", "group_name", "population", "population_note", "origin_group",
+    "origin_country", "host_country", "search_document", "updated",
+]
+
+
+def _describe(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
+        )
+    return " ".join(exc.messages)

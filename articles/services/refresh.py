@@ -1,0 +1,229 @@
+"""Data derived from an article's text, brought up to date after a save:
+rendered Markdown, [[links]] both ways, See also targets, mentions found in
+the text, and the search document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+
+from people.models import Alias, Person, Place
+
+from .. import markdown
+from ..mentions import NameIndex, build_index
+from ..models import (
+    Article,
+    FormerName,
+    Mention,
+    PersonMention,
+    PlaceMention,
+    Section,
+    SeeAlso,
+    WikiLink,
+)
+from .titles import resolve_titles
+
+
+def article_refresh(
+    *,
+    article: Article,
+    former: tuple[str, str] | None = None,
+    names: NameIndex | None = None,
+) -> None:
+    """Bring everything derived from an article up to date after it (or any
+    of its rows) was saved: rendered text, links both ways, mentions found in
+    the text and the search document. ``former`` is the (title, slug) it had
+    before this save, to keep old URLs and links working after a rename."""
+    if former and former != (article.title, article.slug):
+        FormerName.objects.get_or_create(article=article, title=former[0], slug=former[1])
+    FormerName.objects.filter(article=article, title=article.title, slug=article.slug).delete()
+    article_render(article=article)
+    see_also_link(article=article)
+    mentions_detect(article=article, names=names)
+    search_document_update(article=article)
+    titles = [article.title, *article.former_names.values_list("title", flat=True)]
+    if former:
+        titles.append(former[0])
+    _render_linking(titles, exclude_pk=article.pk)
+
+
+@transaction.atomic
+def article_delete(*, article: Article) -> None:
+    """Delete an article; links to it elsewhere turn missing."""
+    titles = [article.title, *article.former_names.values_list("title", flat=True)]
+    article.delete()
+    _render_linking(titles)
+
+
+def _render_linking(titles: list[str], exclude_pk: int | None = None) -> None:
+    """Render again the articles whose [[links]] name one of ``titles``, so
+    that their links appear, follow a rename or turn missing."""
+    linking = Article.objects.filter(wikilinks__target_title__in=titles).distinct()
+    for other in linking.exclude(pk=exclude_pk):
+        article_render(article=other)
+
+
+def article_render(*, article: Article) -> None:
+    """Render the lead and sections' Markdown and record their [[links]]."""
+    sections = list(article.sections.all())
+    texts = [article.lead, *(section.body for section in sections)]
+    titles = {title for text in texts for title in markdown.link_titles(text)}
+    urls = {title: a.get_absolute_url() for title, a in resolve_titles(titles).items()}
+    article.lead_html = markdown.render(article.lead, urls)
+    Article.objects.filter(pk=article.pk).update(lead_html=article.lead_html)
+    for section in sections:
+        section.body_html = markdown.render(section.body, urls)
+    Section.objects.bulk_update(sections, ["body_html"])
+    existing = set(article.wikilinks.values_list("target_title", flat=True))
+    article.wikilinks.exclude(target_title__in=titles).delete()
+    WikiLink.objects.bulk_create(
+        [WikiLink(article=article, target_title=title) for title in titles - existing]
+    )
+
+
+def see_also_link(*, article: Article) -> None:
+    """Point See also rows at the articles their titles name: this article's
+    own rows, and every row elsewhere that names this article by its title or
+    a former one."""
+    names = {article.title, *article.former_names.values_list("title", flat=True)}
+    rows = list(
+        SeeAlso.objects.filter(
+            Q(article=article) | Q(target_title__in=names) | Q(target=article)
+        )
+    )
+    targets = resolve_titles({row.target_title for row in rows})
+    changed = []
+    for row in rows:
+        target = targets.get(row.target_title)
+        target_id = target.pk if target else None
+        if row.target_id != target_id:
+            row.target_id = target_id
+            changed.append(row)
+    SeeAlso.objects.bulk_update(changed, ["target"])
+
+
+def name_index() -> NameIndex:
+    """Names and aliases of every person and place, for finding mentions."""
+    return build_index(
+        [
+            *Person.objects.values_list("pk", "name"),
+            *Alias.objects.values_list("person_id", "name"),
+        ],
+        Place.objects.values_list("pk", "name"),
+    )
+
+
+def article_text(article: Article) -> str:
+    """The prose of an article, where mentions are looked for."""
+    return article_text_of(article, article.sections.all())
+
+
+def article_text_of(article: Article, sections: Iterable[Section]) -> str:
+    parts = [article.title, article.lead]
+    for section in sections:
+        parts += [section.heading, section.body]
+    return "\n".join(parts)
+
+
+def mentions_detect(*, article: Article, names: NameIndex | None = None) -> None:
+    """Record who and what the article's text names. Hand-made choices
+    (added or removed) are left as they are."""
+    people, places = (names or name_index()).find(article_text(article))
+    _sync_found(PersonMention, article, "person_id", people)
+    _sync_found(PlaceMention, article, "place_id", places)
+
+
+def _sync_found(model: type[Mention], article: Article, key: str, found: set[int]) -> None:
+    rows = {getattr(row, key): row for row in model.objects.filter(article=article)}
+    stale = [
+        row.pk for pk, row in rows.items() if row.state == Mention.State.FOUND and pk not in found
+    ]
+    model.objects.filter(pk__in=stale).delete()
+    model.objects.bulk_create(
+        [
+            model(article=article, state=Mention.State.FOUND, **{key: pk})
+            for pk in sorted(found - rows.keys())
+        ]
+    )
+
+
+def person_refresh(*, person: Person) -> None:
+    """After a person or their aliases changed: find the articles that name
+    them now, and drop mentions found under names they no longer have."""
+    names = [person.name, *person.aliases.values_list("name", flat=True)]
+    _refresh_mentions_of(PersonMention, "person", person.pk, names)
+
+
+def place_refresh(*, place: Place) -> None:
+    """After a place changed: the same as person_refresh, for places; and a
+    country whose demonym is now known becomes the origin of its groups."""
+    _refresh_mentions_of(PlaceMention, "place", place.pk, [place.name])
+    if place.demonym:
+        Article.objects.filter(origin_group=place.demonym, origin_country__isnull=True).update(
+            origin_country=place
+        )
+
+
+def _refresh_mentions_of(model: type[Mention], key: str, pk: int, names: list[str]) -> None:
+    index = build_index([(pk, name) for name in names], [])
+    mentions = model._meta.get_field("article").related_query_name()
+    candidates = Q(**{f"{mentions}__{key}": pk})
+    for name in names:
+        candidates |= Q(title__contains=name) | Q(lead__contains=name)
+        candidates |= Q(sections__heading__contains=name) | Q(sections__body__contains=name)
+    for article in Article.objects.filter(candidates).distinct().prefetch_related("sections"):
+        named = bool(index.find(article_text(article))[0])
+        row = model.objects.filter(article=article, **{f"{key}_id": pk}).first()
+        if named and row is None:
+            model.objects.create(article=article, state=Mention.State.FOUND, **{f"{key}_id": pk})
+        elif not named and row is not None and row.state == Mention.State.FOUND:
+            row.delete()
+        search_document_update(article=article)
+
+
+def search_document_update(*, article: Article) -> None:
+    """The text search looks in: title, lead, sections, infobox values and
+    the names (with aliases) of the people and places mentioned."""
+    shown = {"mentions__article": article, "mentions__state__in": Mention.SHOWN}
+    document = search_document_text(
+        article=article,
+        sections=article.sections.all(),
+        extra_values=[row.value for row in article.extra_rows.all()],
+        languages=[row.language.name for row in article.language_rows.select_related("language")],
+        religions=[row.religion.name for row in article.religion_rows.select_related("religion")],
+        places=[
+            *Place.objects.filter(**shown).values_list("name", flat=True),
+            *article.population_places.values_list("name", flat=True),
+        ],
+        people=Person.objects.filter(**shown).prefetch_related("aliases"),
+    )
+    Article.objects.filter(pk=article.pk).update(search_document=document)
+    article.search_document = document
+
+
+def search_document_text(
+    *,
+    article: Article,
+    sections: Iterable[Section],
+    extra_values: list[str],
+    languages: list[str],
+    religions: list[str],
+    places: Iterable[str],
+    people: Iterable[Person],
+) -> str:
+    """The search document of an article made of these parts (people with
+    their aliases prefetched); places and people sorted by name."""
+    parts = [
+        article_text_of(article, sections),
+        article.group_name,
+        article.population_note,
+        *extra_values,
+        *languages,
+        *religions,
+        *sorted(set(places)),
+    ]
+    for person in sorted(people, key=lambda p: (p.name, p.pk)):
+        parts += [person.name, *(alias.name for alias in person.aliases.all())]
+    return "\n".join(part for part in parts if part)
