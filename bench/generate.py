@@ -179,6 +179,7 @@ def populate_names(world: World) -> None:
     from django.utils.text import slugify
 
     from encyclopedia.text import unique_slug  # noqa: F401 - Django is set up
+    from articles.wikitext.names import name_key
     from people.models import Alias, Person, Place
 
     def slugs(names):
@@ -193,17 +194,29 @@ def populate_names(world: World) -> None:
             out.append(slug)
         return out
 
-    existing = set(Place.objects.values_list("name", flat=True))
-    countries = [c for c in world.countries if c.name not in existing]
+    # bulk_create sends no pre_save: the unique name key is set here, and a
+    # name whose key is taken (another case of it) is not made again.
+    existing = set(Place.objects.values_list("name_key", flat=True))
+
+    def new(names):
+        for name in names:
+            key = name_key(name)
+            if key not in existing:
+                existing.add(key)
+                yield name, key
+
+    countries = {c.name: c for c in world.countries}
+    rows = list(new(countries))
     Place.objects.bulk_create(
-        [Place(name=c.name, slug=s, kind=Place.Kind.COUNTRY, demonym=c.demonym)
-         for c, s in zip(countries, slugs(c.name for c in countries), strict=True)],
+        [Place(name=name, name_key=key, slug=s, kind=Place.Kind.COUNTRY,
+               demonym=countries[name].demonym)
+         for (name, key), s in zip(rows, slugs(name for name, _ in rows), strict=True)],
         batch_size=1000,
     )
-    cities = [c for c in world.cities if c not in existing]
+    rows = list(new(world.cities))
     Place.objects.bulk_create(
-        [Place(name=c, slug=s, kind=Place.Kind.CITY)
-         for c, s in zip(cities, slugs(cities), strict=True)],
+        [Place(name=name, name_key=key, slug=s, kind=Place.Kind.CITY)
+         for (name, key), s in zip(rows, slugs(name for name, _ in rows), strict=True)],
         batch_size=1000,
     )
     people = Person.objects.bulk_create(
