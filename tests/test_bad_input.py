@@ -20,7 +20,7 @@ from django.test import Client
 from reversion.models import Revision, Version
 from taggit.models import Tag, TaggedItem
 
-from articles.admin_import import MAX_FILE_SIZE, MAX_TOTAL_SIZE, SESSION_PREFIX
+from articles.admin.import_views import MAX_FILE_SIZE, MAX_TOTAL_SIZE, SESSION_PREFIX
 from articles.models import Article, Language, PopulationFigure, Religion, Section
 from people.models import Person, Place
 from tests.admin_forms import change_form_data

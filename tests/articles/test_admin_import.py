@@ -13,7 +13,7 @@ from django.test import Client
 from reversion.models import Version
 
 from articles import wikitext
-from articles.admin_import import (
+from articles.admin.import_views import (
     MAX_FILE_SIZE, MAX_TOTAL_SIZE, SESSION_PREFIX, max_files, running_jobs,
 )
 from articles.models import Article, InfoboxRow, SeeAlso, Section

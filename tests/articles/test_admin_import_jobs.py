@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.utils import timezone
 
-from articles import admin_import
+from articles.admin import import_views
 from articles.models import Article, ImportJob
 from tests.articles.test_admin_import import (
     IMPORT_URL, NEW_ARTICLE, confirm, db_state, page_text, preview, wait_for_imports,
@@ -17,7 +17,7 @@ from tests.articles.test_admin_import import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REFRESH = f'<meta http-equiv="refresh" content="{admin_import.JOB_REFRESH_SECONDS}">'
+REFRESH = f'<meta http-equiv="refresh" content="{import_views.JOB_REFRESH_SECONDS}">'
 
 
 def job_url(job: ImportJob) -> str:
@@ -28,13 +28,13 @@ def test_confirm_answers_before_the_import_runs_and_the_page_reloads_until_it_en
     admin_client, admin_user, monkeypatch
 ):
     release = threading.Event()
-    real_import = admin_import.articles_import
+    real_import = import_views.articles_import
 
     def held_import(**kwargs):
         release.wait(30)  # the import waits until the test has seen the page
         return real_import(**kwargs)
 
-    monkeypatch.setattr(admin_import, "articles_import", held_import)
+    monkeypatch.setattr(import_views, "articles_import", held_import)
     token = preview(admin_client, ("armenians.txt", NEW_ARTICLE)).context["token"]
 
     response = admin_client.post(IMPORT_URL, {"token": token, "action": "confirm"})
@@ -66,7 +66,7 @@ def test_the_job_page_counts_the_files_written_while_the_import_runs(admin_clien
     how far it has got (the count goes through the shared cache)."""
     written_one = threading.Event()
     release = threading.Event()
-    real_import = admin_import.articles_import
+    real_import = import_views.articles_import
 
     def slow_import(**kwargs):
         report = kwargs["on_progress"]
@@ -78,7 +78,7 @@ def test_the_job_page_counts_the_files_written_while_the_import_runs(admin_clien
 
         return real_import(**{**kwargs, "on_progress": on_progress})
 
-    monkeypatch.setattr(admin_import, "articles_import", slow_import)
+    monkeypatch.setattr(import_views, "articles_import", slow_import)
     files = [(f"{n}.txt", f"= Tatars in Place{n} =\n\nLead {n}.\n".encode()) for n in "ABC"]
     token = preview(admin_client, *files).context["token"]
     response = admin_client.post(IMPORT_URL, {"token": token, "action": "confirm"})
@@ -102,9 +102,9 @@ def test_an_import_that_fails_when_run_shows_why_and_writes_nothing(
     before = db_state()
 
     def failing(**kwargs):
-        raise admin_import.ImportFailed("armenians.txt:3: the file changed")
+        raise import_views.ImportFailed("armenians.txt:3: the file changed")
 
-    monkeypatch.setattr(admin_import, "articles_import", failing)
+    monkeypatch.setattr(import_views, "articles_import", failing)
     page = confirm(admin_client, token)
 
     assert "Nothing was imported: armenians.txt:3: the file changed" in page_text(page)
@@ -122,7 +122,7 @@ def test_an_internal_error_in_the_import_is_a_message_not_a_traceback(
     def broken(**kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(admin_import, "articles_import", broken)
+    monkeypatch.setattr(import_views, "articles_import", broken)
     page = confirm(admin_client, token)
 
     assert page.status_code == 200
@@ -135,7 +135,7 @@ def test_an_internal_error_in_the_import_is_a_message_not_a_traceback(
 def test_a_job_left_running_by_a_stopped_worker_is_shown_as_interrupted(admin_client, admin_user):
     job = ImportJob.objects.create(user=admin_user, files=3)
     ImportJob.objects.filter(pk=job.pk).update(
-        created=timezone.now() - admin_import.JOB_STALE_AFTER - datetime.timedelta(minutes=1)
+        created=timezone.now() - import_views.JOB_STALE_AFTER - datetime.timedelta(minutes=1)
     )
     page = admin_client.get(job_url(job))
     assert "was interrupted (the server restarted). Nothing was imported" in page_text(page)

@@ -85,7 +85,7 @@ def test_edits_in_distant_paragraphs_of_a_long_section_are_each_marked(admin_cli
 
 
 def test_a_rewritten_long_section_is_one_deletion_and_one_insertion_of_escaped_text():
-    from articles.history import inline_diff
+    from articles.revision_diff import inline_diff
 
     before = " ".join(f"<b>old{i}</b>" for i in range(20_000))
     after = " ".join(f"new{i} & more" for i in range(20_000))
@@ -102,7 +102,7 @@ def test_a_rewritten_long_section_is_one_deletion_and_one_insertion_of_escaped_t
     new=st.text(st.sampled_from(list("ab <&\n.é")), max_size=40),
 )
 def test_the_diff_gives_back_both_texts(old, new):
-    from articles.history import inline_diff
+    from articles.revision_diff import inline_diff
 
     html = inline_diff(old, new)
     assert unescape(re.sub(r"<ins>.*?</ins>|</?del>", "", html, flags=re.S)) == old

@@ -13,6 +13,10 @@ refresh: the CSP allows no inline script) until the import has ended and
 then shows what it made or why it failed. Rendering the Markdown of a large
 upload can take longer than gunicorn lets one request run (--timeout), and a
 request killed there would answer 500 however the response was streamed.
+
+``ArticleAdmin.get_urls`` routes ``import/`` and ``import/<job>/`` to
+``ImportViews``; whether a user may import is
+``ArticleAdmin.has_import_permission``.
 """
 
 from __future__ import annotations
@@ -32,12 +36,12 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyF
 from django.db import connection
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_protect
 
-from .models import ImportJob
-from .services import ImportFailed, ImportResult, articles_import, articles_import_plan
+from ..models import ImportJob
+from ..services import ImportFailed, ImportResult, articles_import, articles_import_plan
 
 logger = logging.getLogger(__name__)
 
@@ -144,39 +148,24 @@ class ImportForm(forms.Form):
         return sources
 
 
-class ImportMixin:
-    """Adds ``import/`` to a ModelAdmin of Article."""
+class ImportViews:
+    """The import views of one model admin of Article: the upload form, its
+    preview and confirmation (``upload_view``) and a job's page (``job_view``)."""
 
-    import_form_template = "admin/articles/article/import_form.html"
-    import_preview_template = "admin/articles/article/import_preview.html"
-    import_job_template = "admin/articles/article/import_job.html"
+    form_template = "admin/articles/article/import_form.html"
+    preview_template = "admin/articles/article/import_preview.html"
+    job_template = "admin/articles/article/import_job.html"
 
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        # csrf_exempt only so that the view can refuse an oversized upload
-        # before anything reads the body; _import_steps is csrf_protect'ed.
-        view = self.admin_site.admin_view(csrf_exempt(self.import_view))
-        job_view = self.admin_site.admin_view(self.import_job_view)
-        return [
-            path("import/", view, name="%s_%s_import" % info),
-            path("import/<int:job_id>/", job_view, name="%s_%s_import_job" % info),
-            *super().get_urls(),
-        ]
-
-    def has_import_permission(self, request) -> bool:
-        return self.has_add_permission(request) and self.has_change_permission(request)
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {
-            "has_import_permission": self.has_import_permission(request),
-            **(extra_context or {}),
-        }
-        return super().changelist_view(request, extra_context)
+    def __init__(self, model_admin):
+        self.model_admin = model_admin
 
     # Views
 
-    def import_view(self, request):
-        if not self.has_import_permission(request):
+    def upload_view(self, request):
+        """Upload, preview, then confirm or cancel. Routed csrf_exempt (see
+        ``ArticleAdmin.get_urls``) only so that an oversized upload is refused
+        before anything reads the body; the steps are csrf_protect'ed."""
+        if not self.model_admin.has_import_permission(request):
             raise PermissionDenied
         if request.method == "POST":
             problem = self._unreadable_upload(request)
@@ -207,7 +196,7 @@ class ImportMixin:
                     "plan": plan,
                     "token": token,
                 }
-                return TemplateResponse(request, self.import_preview_template, context)
+                return TemplateResponse(request, self.preview_template, context)
         return self._render_form(request, form)
 
     def _import_confirm(self, request):
@@ -251,9 +240,9 @@ class ImportMixin:
             # Called inside the import's transaction: no log without the import.
             message = f"Imported from {result.name}"
             if result.created:
-                self.log_addition(request, result.article, message)
+                self.model_admin.log_addition(request, result.article, message)
             else:
-                self.log_change(request, result.article, message)
+                self.model_admin.log_change(request, result.article, message)
 
         try:
             try:
@@ -280,8 +269,8 @@ class ImportMixin:
             status=status, finished=timezone.now(), **fields
         )
 
-    def import_job_view(self, request, job_id: int):
-        if not self.has_import_permission(request):
+    def job_view(self, request, job_id: int):
+        if not self.model_admin.has_import_permission(request):
             raise PermissionDenied
         job = ImportJob.objects.filter(pk=job_id).first()
         if job is None or (job.user_id != request.user.pk and not request.user.is_superuser):
@@ -293,8 +282,8 @@ class ImportMixin:
         progress = cache.get(_progress_key(job.pk), 0) if job.status == ImportJob.Status.RUNNING else 0
         articles = [
             {"title": title, "created": created,
-             "url": reverse("admin:%s_%s_change" % (self.opts.app_label, self.opts.model_name),
-                            args=[pk], current_app=self.admin_site.name)}
+             "url": reverse("admin:%s_%s_change" % (self.model_admin.opts.app_label, self.model_admin.opts.model_name),
+                            args=[pk], current_app=self.model_admin.admin_site.name)}
             for title, pk, created in job.results
         ]
         created = sum(a["created"] for a in articles)
@@ -310,7 +299,7 @@ class ImportMixin:
             "created_count": created,
             "updated_count": len(articles) - created,
         }
-        return TemplateResponse(request, self.import_job_template, context)
+        return TemplateResponse(request, self.job_template, context)
 
     # Helpers
 
@@ -360,18 +349,18 @@ class ImportMixin:
         return [(name, base64.b64decode(data)) for name, data in kept]
 
     def _job_url(self, job: ImportJob) -> str:
-        info = self.opts.app_label, self.opts.model_name
+        info = self.model_admin.opts.app_label, self.model_admin.opts.model_name
         return reverse("admin:%s_%s_import_job" % info, args=[job.pk],
-                       current_app=self.admin_site.name)
+                       current_app=self.model_admin.admin_site.name)
 
     def _url(self, view: str) -> str:
-        info = self.opts.app_label, self.opts.model_name, view
-        return reverse("admin:%s_%s_%s" % info, current_app=self.admin_site.name)
+        info = self.model_admin.opts.app_label, self.model_admin.opts.model_name, view
+        return reverse("admin:%s_%s_%s" % info, current_app=self.model_admin.admin_site.name)
 
     def _context(self, request, title: str) -> dict:
         return {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
+            **self.model_admin.admin_site.each_context(request),
+            "opts": self.model_admin.opts,
             "title": title,
             "changelist_url": self._url("changelist"),
             "import_url": self._url("import"),
@@ -385,6 +374,6 @@ class ImportMixin:
             **self._context(request, "Import wiki-text"),
             "form": form,
             "problem": problem,
-            "media": self.media + form.media,
+            "media": self.model_admin.media + form.media,
         }
-        return TemplateResponse(request, self.import_form_template, context)
+        return TemplateResponse(request, self.form_template, context)

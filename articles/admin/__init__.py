@@ -1,0 +1,20 @@
+"""The admin of the articles app, one module per workflow.
+
+- ``article``: ``ArticleAdmin`` and its inlines; every custom URL of the
+  article admin, and the change form's hooks composing the workflows below.
+- ``change_form``: the form, wiki-text fields, a revision per save, and the
+  no-lost-edits merge of a POST (``articles.merge``).
+- ``history_views``: the history page's revisions, compare and revert.
+- ``create_related``: the add form prefilled from a "create" link.
+- ``import_views``: wiki-text import: upload, preview, confirm, job page.
+- ``terms``: languages and religions.
+- ``people``: people and places (the ``people`` app's models; their refresh
+  is an articles service).
+
+Importing the modules registers their admins with ``admin.site``.
+"""
+
+from . import article, people, terms
+from .article import ArticleAdmin
+
+__all__ = ["ArticleAdmin", "article", "people", "terms"]

@@ -1,0 +1,312 @@
+"""The article admin: ``ArticleAdmin`` and its inlines.
+
+Every custom view of the article admin is routed in ``get_urls``; the
+change form's hooks below say what each workflow adds, and the workflows'
+code lives in their modules: ``change_form`` (the form, a revision per save,
+no lost edits), ``history_views`` (compare, revert), ``create_related``
+(the add form prefilled from a create link), ``import_views`` (wiki-text
+import).
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.db import IntegrityError, transaction
+from django.forms.models import BaseInlineFormSet
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from ..models import (
+    Article,
+    ArticleLanguage,
+    ArticleReligion,
+    InfoboxRow,
+    PersonMention,
+    PlaceMention,
+    PopulationFigure,
+    PopulationPlace,
+    SeeAlso,
+    Section,
+)
+from ..services import article_delete
+from . import change_form, create_related
+from .change_form import WIKITEXT_FIELDS, ArticleAdminForm
+from .history_views import HistoryViews, revisions_of
+from .import_views import ImportViews
+
+
+class OrderedFormSet(BaseInlineFormSet):
+    """Rows of an ordered inline. A row whose position is left empty (the
+    default of each row added with "Add another") goes after the others, in
+    the order the rows were entered, so rows added together keep that order
+    instead of all taking position 0."""
+
+    def save(self, commit=True):
+        kept = [form for form in self.forms if form.has_changed() or form in self.initial_forms]
+        kept = [form for form in kept if not (self.can_delete and self._should_delete_form(form))]
+        taken = [form.cleaned_data.get("position") for form in kept]
+        following = max((p for p in taken if p is not None), default=-1) + 1
+        for form, position in zip(kept, taken):
+            if position is None:
+                form.instance.position = following
+                following += 1
+        return super().save(commit)
+
+
+class OrderedMixin:
+    formset = OrderedFormSet
+    extra = 0
+    ordering = ["position", "id"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "position":
+            formfield.required = False
+            formfield.initial = None
+            formfield.help_text = "Empty: after the others."
+        return formfield
+
+
+class OrderedInline(OrderedMixin, admin.TabularInline):
+    pass
+
+
+class PopulationPlaceInline(OrderedInline):
+    model = PopulationPlace
+    autocomplete_fields = ["place"]
+    fields = ["place", "position"]
+
+
+class LanguageInline(OrderedInline):
+    model = ArticleLanguage
+    autocomplete_fields = ["language"]
+    fields = ["language", "position"]
+
+
+class ReligionInline(OrderedInline):
+    model = ArticleReligion
+    autocomplete_fields = ["religion"]
+    fields = ["religion", "position"]
+
+
+class InfoboxRowInline(OrderedInline):
+    model = InfoboxRow
+    fields = ["key", "value", "position"]
+
+
+class SectionInline(OrderedMixin, admin.StackedInline):
+    model = Section
+    formfield_overrides = WIKITEXT_FIELDS
+    fields = [("heading", "level", "position"), "body"]
+
+
+class SeeAlsoInline(OrderedInline):
+    model = SeeAlso
+    fk_name = "article"
+    fields = ["target_title", "target_link", "position"]
+    readonly_fields = ["target_link"]
+
+    @admin.display(description="Article")
+    def target_link(self, obj: SeeAlso) -> str:
+        return "exists" if obj.target_id else "not written yet"
+
+
+class PersonMentionInline(admin.TabularInline):
+    model = PersonMention
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["person", "state"]
+    ordering = ["person__name"]
+
+
+class PlaceMentionInline(PersonMentionInline):
+    model = PlaceMention
+    autocomplete_fields = ["place"]
+    fields = ["place", "state"]
+    ordering = ["place__name"]
+
+
+class PopulationFigureInline(admin.TabularInline):
+    model = PopulationFigure
+    extra = 0
+    fields = ["year", "period", "count", "note"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    formfield_overrides = WIKITEXT_FIELDS
+    object_history_template = "admin/articles/article/object_history.html"
+    list_display = ["title", "status", "group_name", "population", "updated"]
+    list_filter = ["status", "languages", "religions", "tags", "updated"]
+    search_fields = ["title", "lead", "group_name", "sections__heading", "sections__body"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["origin_country", "host_country"]
+    date_hierarchy = "updated"
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status", "tags", "lead"]}),
+        ("Infobox", {"fields": ["group_name", ("population", "population_note")]}),
+        ("Community", {"fields": ["origin_group", ("origin_country", "host_country")]}),
+    ]
+    inlines = [
+        PopulationPlaceInline,
+        LanguageInline,
+        ReligionInline,
+        InfoboxRowInline,
+        PopulationFigureInline,
+        SectionInline,
+        SeeAlsoInline,
+        PersonMentionInline,
+        PlaceMentionInline,
+    ]
+
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self.import_views = ImportViews(self)
+        self.history_views = HistoryViews(self)
+
+    # --- the custom views, all of them ---
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        imports, history = self.import_views, self.history_views
+        return [
+            # csrf_exempt only so that the view can refuse an oversized upload
+            # before anything reads the body; its steps are csrf_protect'ed.
+            path("import/", view(csrf_exempt(imports.upload_view)), name=f"{name}_import"),
+            path("import/<int:job_id>/", view(imports.job_view), name=f"{name}_import_job"),
+            path("<path:object_id>/history/compare/", view(history.compare_view),
+                 name=f"{name}_compare"),
+            path("<path:object_id>/history/<int:revision_id>/revert/", view(history.revert_view),
+                 name=f"{name}_revert"),
+            *super().get_urls(),
+        ]
+
+    def has_import_permission(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        # The "Import" object tool (templates/admin/articles/article/change_list.html).
+        extra_context = {
+            "has_import_permission": self.has_import_permission(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The admin's history page, listing the revisions to compare and revert.
+        article = self.get_object(request, unquote(object_id))
+        revisions = revisions_of(article) if article else []
+        return super().history_view(request, object_id, {**(extra_context or {}), "revisions": revisions})
+
+    # --- the change form ---
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """What a POST of the add or change form does, in order:
+
+        1. an add is tried once more if it lost a race for its title;
+        2. a change takes the article's row lock, and if another editor saved
+           since the form was shown, the POST is merged onto what they saved
+           (``change_form.rebase_post``): their changes are kept, and parts
+           both changed make the form invalid with the conflict shown;
+        3. the admin validates and saves: ``save_model`` (skipped when the
+           article's own fields are unchanged), ``save_related`` (its rows;
+           then refresh and a revision, or nothing when nothing changed),
+           ``log_change`` and ``message_user``.
+        """
+        changeform_view = super().changeform_view
+        if request.method == "POST" and object_id is None:
+            try:
+                return changeform_view(request, object_id, form_url, extra_context)
+            except IntegrityError:
+                # Adds of one title at once (PostgreSQL): each form found the
+                # title free, and this INSERT failed once another committed.
+                # Validated again, the form says the title is taken.
+                return changeform_view(request, object_id, form_url, extra_context)
+        if request.method != "POST" or object_id is None or "_saveasnew" in request.POST:
+            return changeform_view(request, object_id, form_url, extra_context)
+        with transaction.atomic():
+            # The row lock makes concurrent saves of one article take turns,
+            # so each compares against what the previous one wrote.
+            article = (
+                self.get_queryset(request).select_for_update().filter(pk=unquote(object_id)).first()
+            )
+            if article is not None and self.has_change_permission(request, article):
+                extra_context = change_form.rebase_post(self, request, article, extra_context)
+            return changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return change_form.form_with_conflicts(form, request)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is None else change_form.fieldsets_with_base(fieldsets)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None and self.has_add_permission(request):
+            context["create_related_url"] = create_related.create_related_url(self, obj)
+        if change:
+            change_form.sign_base(context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            # None of the article's own fields changed: no write, so its
+            # "updated" time stays unless one of its rows changed (save_related).
+            return
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        changes = self.construct_change_message(request, form, formsets, not change)
+        change_form.article_saved(request=request, form=form, changes=changes, change=change)
+
+    def log_change(self, request, obj, message):
+        if change_form.nothing_changed(request) is not None:
+            return None
+        return super().log_change(request, obj, message)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        title = change_form.nothing_changed(request)
+        if title is not None and level == messages.SUCCESS:
+            message = f"Nothing was changed in “{title}”: nothing was saved and no revision was made."
+            level = messages.INFO
+        return super().message_user(request, message, level, *args, **kwargs)
+
+    def delete_model(self, request, obj):
+        article_delete(article=obj)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            article_delete(article=article)
+
+    # --- the add form, prefilled from a "create" link ---
+
+    def add_view(self, request, form_url="", extra_context=None):
+        existing = create_related.existing_article_redirect(self, request)
+        if existing is not None:
+            return existing
+        return super().add_view(request, form_url, extra_context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return create_related.without_prefill_parameters(response)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        return create_related.initial_fields(self, request, initial)
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        rows = create_related.initial_rows(self, request, obj)
+        formsets = super().get_formsets_with_inlines(request, obj)
+        return create_related.with_room_for_rows(formsets, rows, request, obj)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        initial = create_related.initial_rows(self, request, obj).get(inline.model)
+        if initial:
+            kwargs["initial"] = initial
+        return kwargs

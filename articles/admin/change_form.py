@@ -1,0 +1,189 @@
+"""The article change form: its form class, wiki-text fields read as the
+format stores them, a revision for every save that changes something, and no
+lost edits when two editors save at once.
+
+``ArticleAdmin`` (article.py) calls these from its ``changeform_view``,
+``render_change_form``, ``get_form``, ``get_fieldsets`` and save hooks; the
+merge itself is ``articles.merge``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib.admin.models import LogEntry
+from django.db import models
+from django.http import QueryDict
+from django.utils.text import slugify
+from reversion.models import Version
+
+from .. import merge, revision_diff, wikitext
+from ..models import Article
+from ..services import article_refresh, article_revision_save
+
+# Request attributes: the conflicts of a merged POST (read by the form's
+# clean) and the title of an article saved with nothing changed.
+_CONFLICTS_ATTRIBUTE = "_edit_conflicts"
+_NOTHING_CHANGED_ATTRIBUTE = "_nothing_changed"
+
+
+class WikiTextFormField(forms.CharField):
+    """A textarea of wiki-text (the lead, a section's body), read as the
+    format stores it: LF line breaks, no trailing spaces, single blank lines.
+    Browsers post a textarea's line breaks as CRLF, so without this an
+    unchanged text would count as changed, and stored text would carry CRs."""
+
+    def to_python(self, value):
+        return wikitext.normalize_text(super().to_python(value))
+
+
+# formfield_overrides for the article admin and the inlines with such text.
+WIKITEXT_FIELDS = {models.TextField: {"form_class": WikiTextFormField}}
+
+
+class ArticleAdminForm(forms.ModelForm):
+    base_state = forms.CharField(widget=forms.HiddenInput, required=False)
+    edit_conflicts: list[str] = []
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def clean_tags(self):
+        tags = self.cleaned_data["tags"]
+        # A tag needs a page of its own, so a slug to address it by.
+        bad = [tag for tag in tags if not slugify(tag, allow_unicode=True)]
+        if bad:
+            raise forms.ValidationError(
+                "A tag needs at least one letter or digit: %(tags)s",
+                params={"tags": ", ".join(repr(tag) for tag in bad)},
+            )
+        return tags
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.edit_conflicts:
+            raise forms.ValidationError(
+                "Another editor saved this article while you were editing it, and changed "
+                "the same parts: %(parts)s. Your text is kept below; their change is shown "
+                "above. Merge the two and save again.",
+                code="edit_conflict",
+                params={"parts": "; ".join(self.edit_conflicts)},
+            )
+        return cleaned
+
+    @property
+    def changed_data(self):
+        # The hidden base is bookkeeping, not an edit.
+        return [name for name in super().changed_data if name != merge.BASE_FIELD]
+
+
+# --- no lost edits ---
+
+
+def fieldsets_with_base(fieldsets):
+    """The change form's fieldsets with the hidden signed base in the first."""
+    (name, options), *rest = fieldsets
+    return [(name, {**options, "fields": [*options["fields"], merge.BASE_FIELD]}), *rest]
+
+
+def form_with_conflicts(form_class, request):
+    """The form class, made invalid by the conflicts of a merged POST."""
+    conflicts = getattr(request, _CONFLICTS_ATTRIBUTE, None)
+    if conflicts:
+        return type(form_class.__name__, (form_class,), {"edit_conflicts": conflicts})
+    return form_class
+
+
+def sign_base(context) -> None:
+    """Put, signed, what the unbound change form shows into its hidden base."""
+    form = context["adminform"].form
+    if not form.is_bound:
+        formsets = [inline.formset for inline in context["inline_admin_formsets"]]
+        form.initial[merge.BASE_FIELD] = merge.sign(merge.state_of(form, formsets))
+
+
+def rebase_post(model_admin, request, article: Article, extra_context):
+    """Merge the POST onto the article as it is now, when another editor saved
+    since the form was shown; called under the article's row lock.
+
+    Replaces ``request.POST`` with the merged data; conflicts are kept on the
+    request for ``form_with_conflicts`` and the other editor's change is added
+    to the returned extra context, for the form to show."""
+    current = _state(model_admin, request, article)
+    base = merge.unsign(request.POST.get(merge.BASE_FIELD, ""))
+    if base is None:
+        base = current  # an old form without a base: nothing to merge against
+    if base == current:
+        return extra_context
+    result = merge.merge(_posted(request), base, current, _labels(model_admin, request, article))
+    data = QueryDict(mutable=True)
+    for key, value in result.data.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    # Signed with the state just merged onto: saving the form
+    # again after a conflict means "I have seen their change".
+    data[merge.BASE_FIELD] = merge.sign(current)
+    if result.conflicts:
+        setattr(request, _CONFLICTS_ATTRIBUTE, result.conflicts)
+        extra_context = {**(extra_context or {}), "edit_conflict": _their_change(article)}
+    request.POST = data
+    return extra_context
+
+
+def _state(model_admin, request, article: Article) -> merge.FormState:
+    """What an unchanged change form for the article shows now."""
+    form = model_admin.get_form(request, article, change=True)(instance=article)
+    formsets = [
+        FormSet(instance=article, prefix=FormSet.get_default_prefix())
+        for FormSet, _inline in model_admin.get_formsets_with_inlines(request, article)
+    ]
+    return merge.state_of(form, formsets)
+
+
+def _posted(request) -> dict:
+    return {
+        key: values if len(values) != 1 else values[0]
+        for key, values in request.POST.lists()
+    }
+
+
+def _labels(model_admin, request, article) -> dict[str, str]:
+    form = model_admin.get_form(request, article, change=True)
+    labels = {name: str(field.label or name) for name, field in form.base_fields.items()}
+    for FormSet, inline in model_admin.get_formsets_with_inlines(request, article):
+        labels[FormSet.get_default_prefix()] = str(inline.verbose_name_plural).capitalize()
+    return labels
+
+
+def _their_change(article: Article) -> list[revision_diff.Change]:
+    versions = list(Version.objects.get_for_object(article).select_related("revision")[:2])
+    if len(versions) < 2:
+        return []
+    return revision_diff.diff(
+        revision_diff.state_of(versions[1].revision), revision_diff.state_of(versions[0].revision)
+    )
+
+
+# --- a revision for every save that changes something ---
+
+
+def article_saved(*, request, form, changes: list, change: bool) -> None:
+    """After the article and its rows were saved: refresh what derives from
+    them and record a revision, unless nothing changed (then nothing is
+    written, and ``nothing_changed`` says so for the log and the message)."""
+    if change and not changes:
+        # "Save" with nothing changed: no revision, no log entry, no write.
+        setattr(request, _NOTHING_CHANGED_ATTRIBUTE, str(form.instance))
+        return
+    if change and not form.has_changed():
+        form.instance.save(update_fields=["updated"])  # one of its rows changed
+    former = (form.initial["title"], form.initial["slug"]) if change else None
+    article_refresh(article=form.instance, former=former)
+    message = LogEntry(change_message=json.dumps(changes)).get_change_message()
+    article_revision_save(article=form.instance, user=request.user, comment=message or "Saved.")
+
+
+def nothing_changed(request) -> str | None:
+    """The title of the article this request saved with nothing changed, or None."""
+    return getattr(request, _NOTHING_CHANGED_ATTRIBUTE, None)
