@@ -16,7 +16,6 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -24,7 +23,8 @@ from django.utils.text import Truncator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from .models import Article, FormerName, Mention, PersonMention, PlaceMention
+from .lookups import former_slug_redirect
+from .models import Article, PersonMention, PlaceMention
 from .selectors import anchored_sections
 
 SITE_NAME = "Diaspora Encyclopedia"
@@ -120,14 +120,14 @@ def article_queryset():
             "tags",
             Prefetch(
                 "person_mentions",
-                PersonMention.objects.filter(state__in=Mention.SHOWN)
+                PersonMention.objects.shown()
                 .select_related("person")
                 .order_by("person__name", "person__pk"),
                 to_attr="shown_people",
             ),
             Prefetch(
                 "place_mentions",
-                PlaceMention.objects.filter(state__in=Mention.SHOWN)
+                PlaceMention.objects.shown()
                 .select_related("place")
                 .order_by("place__name", "place__pk"),
                 to_attr="shown_places",
@@ -214,15 +214,10 @@ def article_json(request: HttpRequest, slug: str):
     """GET/HEAD /api/articles/<slug>/: a published article as JSON."""
     article = article_queryset().filter(slug=slug).first()
     if article is None:
-        former = (
-            FormerName.objects.filter(slug=slug, article__status=Article.Status.PUBLISHED)
-            .select_related("article")
-            .first()
+        moved = former_slug_redirect(
+            slug, url=lambda moved_to: reverse("article-json", kwargs={"slug": moved_to.slug})
         )
-        if former is None:
-            return _not_found()
-        return redirect(reverse("article-json", kwargs={"slug": former.article.slug}),
-                        permanent=True)
+        return _not_found() if moved is None else moved
     return JsonResponse(
         article_data(article, request),
         json_dumps_params={"ensure_ascii": False},

@@ -7,10 +7,13 @@ from django.urls import reverse
 from reversion import register as versioned
 from taggit.managers import TaggableManager
 
-from encyclopedia.text import MAX_NAME_LENGTH
 from people.models import NamedByKey, Person, Place, validate_line, validate_name
 
 from . import wikitext
+# Titles, headings, names and infobox values all fit on one line of a
+# document; the parser enforces the same limit so imports fail with a line
+# number instead of a database error.
+from .wikitext.document import MAX_LINE_LENGTH as MAX_NAME_LENGTH
 
 
 def _raise_as_validation_error(check, value: str, **kwargs) -> None:
@@ -198,10 +201,14 @@ class Article(models.Model):
 
     def mentioned_people(self) -> models.QuerySet:
         """People shown as mentioned: found in the text or added by hand."""
-        return Person.objects.filter(mentions__article=self, mentions__state__in=Mention.SHOWN)
+        return Person.objects.filter(
+            pk__in=PersonMention.objects.shown().filter(article=self).values("person_id")
+        )
 
     def mentioned_places(self) -> models.QuerySet:
-        return Place.objects.filter(mentions__article=self, mentions__state__in=Mention.SHOWN)
+        return Place.objects.filter(
+            pk__in=PlaceMention.objects.shown().filter(article=self).values("place_id")
+        )
 
     @property
     def population_figure(self) -> wikitext.Population | None:
@@ -371,6 +378,13 @@ class SeeAlso(Ordered):
         normalize_title(self, "target_title")
 
 
+class MentionQuerySet(models.QuerySet):
+    def shown(self) -> "MentionQuerySet":
+        """The mentions a page shows: found in the text or added by hand,
+        not those removed by hand."""
+        return self.filter(state__in=Mention.SHOWN)
+
+
 class Mention(models.Model):
     """Whether an article mentions a person or place: found in its text, or
     decided by hand. A hand decision is never overridden by detection."""
@@ -383,6 +397,8 @@ class Mention(models.Model):
     SHOWN = (State.FOUND, State.ADDED)
 
     state = models.CharField(max_length=10, choices=State.choices, default=State.ADDED)
+
+    objects = MentionQuerySet.as_manager()
 
     class Meta:
         abstract = True

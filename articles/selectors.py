@@ -12,11 +12,11 @@ from django.utils.text import slugify
 from people.models import Place
 
 from . import wikitext
+from .communities import SEPARATOR, community_from_title, reverse_community_title
 from .models import (
     Article,
     ArticleLanguage,
     ArticleReligion,
-    Mention,
     PersonMention,
     PlaceMention,
     PopulationFigure,
@@ -24,7 +24,6 @@ from .models import (
     SeeAlso,
     Section,
 )
-from .services import community_from_title
 
 TOC_MIN_SECTIONS = 3
 
@@ -176,13 +175,13 @@ def _mentions(article: Article) -> tuple[list[Link], list[Link]]:
     """(people, places) shown as mentioned, in one query."""
     text = CharField()
     people = (
-        PersonMention.objects.filter(article=article, state__in=Mention.SHOWN)
+        PersonMention.objects.shown().filter(article=article)
         .annotate(kind=Value("person", text), name=F("person__name"), slug=F("person__slug"))
         .values_list("kind", "name", "slug")
         .order_by()
     )
     places = (
-        PlaceMention.objects.filter(article=article, state__in=Mention.SHOWN)
+        PlaceMention.objects.shown().filter(article=article)
         .annotate(kind=Value("place", text), name=F("place__name"), slug=F("place__slug"))
         .values_list("kind", "name", "slug")
         .order_by()
@@ -245,15 +244,15 @@ def related_articles(article: Article) -> list[RelatedGroup]:
     origin: Place | None = article.origin_country
     if not group and host is None:
         return []
-    reverse_title = f"{host.demonym} in {origin.name}" if host and host.demonym and origin else ""
+    reverse_title = reverse_community_title(host=host, origin=origin)
     wanted = Q()
     missing = Q()
     if group:
         wanted |= Q(origin_group=group)
-        missing |= Q(target_title__startswith=f"{group} in ")
+        missing |= Q(target_title__startswith=f"{group}{SEPARATOR}")
     if host is not None:
         wanted |= Q(host_country=host)
-        missing |= Q(target_title__endswith=f" in {host.name}")
+        missing |= Q(target_title__endswith=f"{SEPARATOR}{host.name}")
     if reverse_title:
         wanted |= Q(title=reverse_title)
         missing |= Q(target_title=reverse_title)

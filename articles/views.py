@@ -1,15 +1,16 @@
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 from taggit.models import Tag
 
 from encyclopedia.pagecache import page_cache
-from .models import Article, FormerName, Language, Religion
+from .editor_tools import can_preview, editor_tools
+from .lookups import former_slug_redirect
+from .models import Article, Language, Religion
 from .selectors import article_page
-from .templatetags.editing import can_preview, editor_tools
 
 PAGE_SIZE = 50
 LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
@@ -29,21 +30,17 @@ class ArticleListView(ListView):
 
 @page_cache
 def article_detail(request, slug: str):
-    """The public page. Editors (see templatetags.editing) may also preview
+    """The public page. Editors (see editor_tools) may also preview
     drafts, and get an Edit link and create links for missing titles; for
     readers the page and its queries are exactly as before."""
     previewing = can_preview(request.user)
     articles = Article.objects.all() if previewing else Article.objects.published()
     article = articles.for_page().filter(slug=slug).first()
     if article is None:
-        former = FormerName.objects.filter(slug=slug)
-        if not previewing:
-            former = former.filter(article__status=Article.Status.PUBLISHED)
-        former = former.select_related("article").first()
-        if former is None:
+        moved = former_slug_redirect(slug, drafts=previewing)
+        if moved is None:
             raise Http404("No article at this address.")
-        published = former.article.status == Article.Status.PUBLISHED
-        return redirect(former.article, permanent=published)
+        return moved
     page = article_page(article=article)
     context = {
         "page": page,

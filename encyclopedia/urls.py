@@ -43,5 +43,4 @@ urlpatterns = [
     path("feed/", RecentArticlesFeed(), name="article-feed"),
     path("api/articles/<uslug:slug>/", article_json, name="article-json"),
     path("", include("articles.urls")),
-    path("", include("people.urls")),
 ]

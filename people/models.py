@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from articles.wikitext import WikitextError, check_line, join_places, split_places
 from articles.wikitext.names import name_key, name_problem, normalize_name
+from articles.wikitext.document import MAX_LINE_LENGTH as MAX_NAME_LENGTH
 from articles.wikitext.values import InfoboxValueError
-from encyclopedia.text import MAX_NAME_LENGTH
 
 
 def validate_line(value: str) -> None:

@@ -33,7 +33,7 @@ published): ``ArticleAdmin.save_related`` refreshes them
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
@@ -42,8 +42,9 @@ from django.utils.text import slugify
 
 from people.models import Place
 
+from .. import communities
+from ..editor_tools import add_form_url
 from ..models import Article, InfoboxRow, SeeAlso
-from ..services import community_from_title
 
 _PREFILL_ATTRIBUTE = "_create_related_prefill"
 # The add form's own query parameters: they describe the form to prefill,
@@ -65,7 +66,7 @@ def related_prefill(title: str, source: Article | None) -> Prefill:
     if title:
         prefill.fields["title"] = title
         prefill.fields["slug"] = slugify(title, allow_unicode=True)
-        community = community_from_title(title)
+        community = communities.community_from_title(title)
         if community is not None:
             group, country = community
             prefill.fields["origin_group"] = group
@@ -90,22 +91,12 @@ def reverse_community_title(article: Article) -> str:
     """"Afghans in Russia" for "Russians in Afghanistan" (host Afghanistan,
     whose people are Afghans, and origin Russia); "" when the data does not
     say, or when that article exists already."""
-    host, origin = article.host_country, article.origin_country
-    if host is None or origin is None or not host.demonym:
-        return ""
-    title = f"{host.demonym} in {origin.name}"
-    if title == article.title or Article.objects.filter(title=title).exists():
+    title = communities.reverse_community_title(
+        host=article.host_country, origin=article.origin_country
+    )
+    if not title or title == article.title or Article.objects.filter(title=title).exists():
         return ""
     return title
-
-
-def add_form_url(add_url: str, *, title: str = "", source_pk: int | None = None) -> str:
-    params = {}
-    if title:
-        params["title"] = title
-    if source_pk is not None:
-        params["from"] = source_pk
-    return f"{add_url}?{urlencode(params, quote_via=quote)}" if params else add_url
 
 
 # --- what ArticleAdmin calls ---

@@ -11,9 +11,11 @@ re-exports their public names, so callers import from ``articles.services``:
 - ``import_plan``: the admin's import preview (``articles_import_plan``);
 - ``refresh``: data derived from the text (render, links, mentions, search);
 - ``revisions``: recording revisions and reverting to one;
-- ``export``: articles as wiki-text files;
-- ``titles``: reads and rules the others share (``resolve_titles``,
-  ``community_from_title``).
+- ``export``: articles as wiki-text files.
+
+Not here: the "X in Y" community rule (``articles.communities``, pure) and
+the reads the services share (``articles.lookups.resolve_titles``); both are
+re-exported below for callers of ``articles.services``.
 
 A module imports what it needs from its siblings directly, never through
 this package. Tests that patch a name patch it on the module that looks it
@@ -53,7 +55,9 @@ from .refresh import (
     see_also_link,
 )
 from .revisions import RevertRefused, article_revert, article_revision_save, revisions_save
-from .titles import community_from_title, resolve_titles
+# Not services, re-exported so that callers keep working: a pure rule and a read.
+from ..communities import community_from_title
+from ..lookups import resolve_titles
 
 __all__ = [
     "MAX_FILE_NAME_BYTES",

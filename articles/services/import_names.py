@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.db import IntegrityError, models, transaction
-from django.utils.text import slugify
 
-from encyclopedia.text import unique_slug
+from encyclopedia.text import next_free_slug, slug_base, unique_slug
 
 from .. import wikitext
 from ..models import Article
@@ -23,7 +22,7 @@ def _chunks(items: list, size: int = 500) -> Iterator[list]:
 def _new_slugs(titles: list[str]) -> dict[str, str]:
     """A slug for each new title, distinct from every article's and from
     each other's."""
-    bases = {t: slugify(t, allow_unicode=True)[:240].strip("-") or "article" for t in titles}
+    bases = {t: slug_base(t, fallback=Article._meta.model_name) for t in titles}
     taken: set[str] = set()
     for chunk in _chunks(sorted(set(bases.values()))):
         taken.update(Article.objects.filter(slug__in=chunk).values_list("slug", flat=True))
@@ -34,10 +33,7 @@ def _new_slugs(titles: list[str]) -> dict[str, str]:
             taken.update(
                 Article.objects.filter(slug__startswith=slug).values_list("slug", flat=True)
             )
-            n = 2
-            while f"{slug}-{n}" in taken:
-                n += 1
-            slug = f"{slug}-{n}"
+            slug = next_free_slug(slug, taken)
         taken.add(slug)
         slugs[title] = slug
     return slugs

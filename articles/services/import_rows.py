@@ -11,6 +11,7 @@ from django.db import models
 from people.models import Person, Place, validate_name
 
 from .. import markdown, wikitext
+from ..communities import community_from_title
 from ..models import (
     Article,
     ArticleLanguage,
@@ -27,7 +28,6 @@ from ..models import (
 )
 from ..wikitext.values import InfoboxValueError
 from .refresh import article_text_of, search_document_text
-from .titles import community_from_title
 
 
 class _BuiltArticle:

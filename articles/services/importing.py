@@ -19,6 +19,7 @@ from django.utils import timezone
 from people.models import Place
 
 from .. import markdown, wikitext
+from ..lookups import resolve_titles
 from ..mentions import NameIndex
 from ..models import (
     Article,
@@ -43,7 +44,6 @@ from .import_rows import (
 from .import_sources import ImportFailed, Source, _parse, _parse_sources, _TitleCheck
 from .refresh import article_render, name_index
 from .revisions import revisions_save
-from .titles import resolve_titles
 
 
 IMPORT_BATCH = 250

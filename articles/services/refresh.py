@@ -12,6 +12,7 @@ from django.db.models import Q
 from people.models import Alias, Person, Place
 
 from .. import markdown
+from ..lookups import resolve_titles
 from ..mentions import NameIndex, build_index
 from ..models import (
     Article,
@@ -23,7 +24,6 @@ from ..models import (
     SeeAlso,
     WikiLink,
 )
-from .titles import resolve_titles
 
 
 def article_refresh(
@@ -186,7 +186,6 @@ def _refresh_mentions_of(model: type[Mention], key: str, pk: int, names: list[st
 def search_document_update(*, article: Article) -> None:
     """The text search looks in: title, lead, sections, infobox values and
     the names (with aliases) of the people and places mentioned."""
-    shown = {"mentions__article": article, "mentions__state__in": Mention.SHOWN}
     document = search_document_text(
         article=article,
         sections=article.sections.all(),
@@ -194,10 +193,10 @@ def search_document_update(*, article: Article) -> None:
         languages=[row.language.name for row in article.language_rows.select_related("language")],
         religions=[row.religion.name for row in article.religion_rows.select_related("religion")],
         places=[
-            *Place.objects.filter(**shown).values_list("name", flat=True),
+            *article.mentioned_places().values_list("name", flat=True),
             *article.population_places.values_list("name", flat=True),
         ],
-        people=Person.objects.filter(**shown).prefetch_related("aliases"),
+        people=article.mentioned_people().prefetch_related("aliases"),
     )
     Article.objects.filter(pk=article.pk).update(search_document=document)
     article.search_document = document

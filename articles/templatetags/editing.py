@@ -1,82 +1,22 @@
-"""Editing tools on the public article page, for editors only.
+"""Template filters for the editing tools on the public article page.
 
-``editor_tools`` decides, per request and never cached, what the signed-in
-user may do from the page; readers get ``None`` and the templates then show
-exactly what they always did. The filters turn missing titles into "create"
-links to the admin add form (``?title=...&from=<pk>``), which
-``articles.admin_create.CreateRelatedMixin`` prefills; a title that is
-missing for readers because its article is still a draft links the editor to
-that draft's preview instead (creating it again would only fail).
+What an editor may do is decided in ``articles.editor_tools`` (the views
+call it); these filters only turn the ``EditorTools`` they are given into
+links, and return their input unchanged for readers (``editor`` is None).
+The create links open the admin add form, which
+``articles.admin.create_related`` prefills.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from html import escape, unescape
-from urllib.parse import quote, urlencode
 
 from django import template
-from django.urls import reverse
 
-from ..models import Article
-from ..services import resolve_titles
+from ..editor_tools import MISSING_LINK_RE, EditorTools
 
 register = template.Library()
-
-PREVIEW_PERMISSION = "articles.view_article"
-CREATE_PERMISSION = "articles.add_article"
-
-
-@dataclass(frozen=True)
-class EditorTools:
-    edit_url: str  # the article's admin change page
-    add_url: str  # the admin add form; empty when the user may not add articles
-    source_pk: int
-    drafts: dict[str, str] = field(default_factory=dict)  # missing title -> its draft's preview
-
-    def create_url(self, title: str) -> str:
-        if not self.add_url or title in self.drafts:
-            return ""
-        query = urlencode({"title": title, "from": self.source_pk}, quote_via=quote)
-        return f"{self.add_url}?{query}"
-
-
-def can_preview(user) -> bool:
-    """Staff editors and superusers: they see drafts and the editing tools.
-    Readers (anonymous users) are answered without a query."""
-    return bool(user.is_active and user.is_staff and user.has_perm(PREVIEW_PERMISSION))
-
-
-def editor_tools(user, article, page=None) -> EditorTools | None:
-    """What ``user`` may do from ``article``'s page (``page``, the
-    selectors' ArticlePage, names the titles it shows as missing); None for
-    readers."""
-    if not can_preview(user):
-        return None
-    return EditorTools(
-        edit_url=reverse("admin:articles_article_change", args=[article.pk]),
-        add_url=reverse("admin:articles_article_add") if user.has_perm(CREATE_PERMISSION) else "",
-        source_pk=article.pk,
-        drafts=draft_urls(missing_titles(page)) if page is not None else {},
-    )
-
-
-def missing_titles(page) -> set[str]:
-    """Titles the page shows readers as not written: See also rows and
-    related communities without an article, and missing [[links]]."""
-    titles = {row.target_title for row in page.see_also if not row.target_id}
-    titles |= {link.text for group in page.related for link in group.links if not link.url}
-    for html in [page.article.lead_html, *(item.section.body_html for item in page.sections)]:
-        titles |= {unescape(title) for title, _label in _MISSING_LINK_RE.findall(html or "")}
-    return titles
-
-
-def draft_urls(titles: set[str]) -> dict[str, str]:
-    """Preview URLs of the drafts with these titles (or former titles): one
-    or two queries, for editors only."""
-    drafts = resolve_titles(titles, status=Article.Status.DRAFT)
-    return {title: article.get_absolute_url() for title, article in drafts.items()}
 
 
 @register.filter
@@ -91,13 +31,6 @@ def draft_url(title: str, editor: EditorTools | None) -> str:
     """``{{ title|draft_url:editor }}``: the preview of the draft with
     ``title``, or "" when there is none (or for readers)."""
     return editor.drafts.get(title, "") if editor else ""
-
-
-# A missing [[link]] exactly as markdown.render stores it (after nh3, which
-# escapes the title's & and " and the label's & < >).
-_MISSING_LINK_RE = re.compile(
-    r'<span class="missing" title="([^"<>]*): no article yet">([^<>]*)</span>'
-)
 
 
 @register.filter
@@ -123,4 +56,4 @@ def create_links(html: str, editor: EditorTools | None) -> str:
             f' title="{escape(title)}: no article yet; create it">{match.group(2)}</a>'
         )
 
-    return _MISSING_LINK_RE.sub(link, str(html))
+    return MISSING_LINK_RE.sub(link, str(html))

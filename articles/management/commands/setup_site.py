@@ -2,15 +2,17 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from articles.models import Article
 from articles.services import article_revision_save
-from encyclopedia.settings import BASE_DIR
 
-FIXTURE = BASE_DIR / "fixtures" / "seed.json"
+# Through django.conf, not encyclopedia.settings: an app reads the settings,
+# it does not import the project's wiring.
+FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
 
 
 class Command(BaseCommand):
