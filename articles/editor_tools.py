@@ -80,10 +80,12 @@ def editor_tools(user, article, page=None) -> EditorTools | None:
 
 
 def missing_titles(page) -> set[str]:
-    """Titles the page shows readers as not written: See also rows and
-    related communities without an article, and missing [[links]]."""
+    """Titles the page shows readers as not written: See also rows, related
+    communities and the infobox's related groups without an article, and
+    missing [[links]]."""
     titles = {row.target_title for row in page.see_also if not row.target_id}
     titles |= {link.text for group in page.related for link in group.links if not link.url}
+    titles |= {value.text for line in page.infobox for value in line.values if value.missing}
     for html in [page.article.lead_html, *(item.section.body_html for item in page.sections)]:
         titles |= {unescape(title) for title, _label in MISSING_LINK_RE.findall(html or "")}
     return titles

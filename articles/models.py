@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from reversion import register as versioned
 from taggit.managers import TaggableManager
@@ -54,6 +54,15 @@ def normalize_title(instance: models.Model, field: str) -> None:
             )})
 
 
+def published_slug(title_field: str) -> Subquery:
+    """The slug of the published article titled as the row's ``title_field``
+    says (None while there is none), resolved on read so that it follows
+    articles being written, published or renamed."""
+    return Subquery(
+        Article.objects.published().filter(title=OuterRef(title_field)).values("slug")[:1]
+    )
+
+
 class MillisecondDateTimeField(models.DateTimeField):
     """Stored to the millisecond, which is what dumpdata keeps: a restored
     backup then renders every page (times included) byte for byte."""
@@ -83,6 +92,9 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("place_rows", PopulationPlace.objects.select_related("place")),
             Prefetch("language_rows", ArticleLanguage.objects.select_related("language")),
             Prefetch("religion_rows", ArticleReligion.objects.select_related("religion")),
+            Prefetch(
+                "related_rows", RelatedGroup.objects.annotate(target_slug=published_slug("title"))
+            ),
         )
 
     def for_page(self) -> "ArticleQuerySet":
@@ -103,6 +115,7 @@ ARTICLE_ROWS = (
     "place_rows",
     "language_rows",
     "religion_rows",
+    "related_rows",
     "population_figures",
     "person_mentions",
     "place_mentions",
@@ -299,6 +312,30 @@ class ArticleReligion(Ordered):
 
     def __str__(self) -> str:
         return str(self.religion)
+
+
+@versioned()
+class RelatedGroup(Ordered):
+    """A related ethnic group (the infobox's Related), by the title of its
+    article; the page links it while a published article has that title."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_rows")
+    title = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_title])
+
+    class Meta(Ordered.Meta):
+        verbose_name = "related ethnic group"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "title"], name="unique_related_group")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        self.title = wikitext.names.normalize_name(self.title)
+        # Related is a comma-separated list in the wiki-text.
+        if "," in self.title:
+            raise ValidationError({"title": "A related group's title may not contain a comma."})
 
 
 @versioned()

@@ -16,7 +16,7 @@ from reversion.models import Revision
 from people.models import Person, Place
 
 from . import wikitext
-from .models import Language, Religion
+from .infobox import ROW_STORAGE, infobox_from
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 
@@ -61,15 +61,17 @@ def state_of(revision: Revision) -> ArticleState:
         return sorted(by_model[model], key=lambda row: (row.get("position", 0), row.get("id", 0)))
 
     names = _names(by_model)
-    population = None
-    if article.get("population") is not None or article.get("population_note"):
-        population = wikitext.Population(article.get("population"), article.get("population_note", ""))
-    infobox = wikitext.Infobox(
-        group=article.get("group_name", ""),
-        population=population,
-        places=[names["place"].get(r["place_id"], "?") for r in ordered("populationplace")],
-        languages=[names["language"].get(r["language_id"], "?") for r in ordered("articlelanguage")],
-        religions=[names["religion"].get(r["religion_id"], "?") for r in ordered("articlereligion")],
+
+    def row_names(storage) -> list[str]:
+        rows = ordered(storage.model._meta.model_name)
+        if not storage.is_foreign_key:
+            return [r[storage.value] for r in rows]
+        named = names[storage.target._meta.model_name]
+        return [named.get(r[f"{storage.value}_id"], "?") for r in rows]
+
+    infobox = infobox_from(
+        column=article.get,
+        names=row_names,
         extras=[wikitext.ExtraRow(r["key"], r["value"], r["position"]) for r in ordered("infoboxrow")],
     )
     state.infobox = "\n".join(f"{k}: {v}" for k, v in wikitext.infobox_rows(infobox))
@@ -89,21 +91,18 @@ def state_of(revision: Revision) -> ArticleState:
 
 
 def _names(by_model: dict[str, list[dict]]) -> dict[str, dict[int, str]]:
-    place_ids = {r["place_id"] for m in ("populationplace", "placemention") for r in by_model[m]}
+    """Names of the people, places and terms the rows point at, by model
+    name and pk: one query per model."""
+    wanted: dict[type, set[int]] = defaultdict(set)
+    wanted[Person] = {r["person_id"] for r in by_model["personmention"]}
+    wanted[Place] = {r["place_id"] for r in by_model["placemention"]}
+    for storage in ROW_STORAGE:
+        if storage.is_foreign_key:
+            field = f"{storage.value}_id"
+            wanted[storage.target] |= {r[field] for r in by_model[storage.model._meta.model_name]}
     return {
-        "place": dict(Place.objects.filter(pk__in=place_ids).values_list("pk", "name")),
-        "person": dict(
-            Person.objects.filter(pk__in={r["person_id"] for r in by_model["personmention"]})
-            .values_list("pk", "name")
-        ),
-        "language": dict(
-            Language.objects.filter(pk__in={r["language_id"] for r in by_model["articlelanguage"]})
-            .values_list("pk", "name")
-        ),
-        "religion": dict(
-            Religion.objects.filter(pk__in={r["religion_id"] for r in by_model["articlereligion"]})
-            .values_list("pk", "name")
-        ),
+        model._meta.model_name: dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
+        for model, ids in wanted.items()
     }
 
 

@@ -13,17 +13,16 @@ from people.models import Place
 
 from . import wikitext
 from .communities import SEPARATOR, community_from_title, reverse_community_title
+from .infobox import ROW_STORAGE, STORAGE
 from .models import (
     Article,
-    ArticleLanguage,
-    ArticleReligion,
     PersonMention,
     PlaceMention,
     PopulationFigure,
-    PopulationPlace,
     SeeAlso,
     Section,
 )
+from .wikitext.infobox import Kind
 
 TOC_MIN_SECTIONS = 3
 
@@ -32,6 +31,7 @@ TOC_MIN_SECTIONS = 3
 class Link:
     text: str
     url: str = ""  # empty: no page (yet)
+    missing: bool = False  # an article title without a published article: the missing style
 
 
 @dataclass(frozen=True)
@@ -116,26 +116,32 @@ def article_page(*, article: Article) -> ArticlePage:
 
 def infobox_lines(article: Article, figures: list[PopulationFigure]) -> list[InfoboxLine]:
     """The infobox as labelled lines, in the order of the wiki-text."""
-    lists: dict[str, list[Link]] = {"place": [], "language": [], "religion": []}
-    for kind, name, slug, _position in _infobox_lists(article):
-        lists[kind].append(Link(name, _term_url(kind, slug)))
+    lists: dict[str, list[Link]] = {storage.field.attr: [] for storage in ROW_STORAGE}
+    urls = {storage.field.attr: storage.url_name for storage in ROW_STORAGE}
+    for attr, name, slug, _position in _infobox_lists(article):
+        if urls[attr]:
+            lists[attr].append(Link(name, reverse(urls[attr], kwargs={"slug": slug})))
+        elif slug:  # a title with its published article
+            lists[attr].append(Link(name, reverse("article-detail", kwargs={"slug": slug})))
+        else:
+            lists[attr].append(Link(name, missing=True))
     typed: list[InfoboxLine] = []
-    if article.group_name:
-        typed.append(InfoboxLine("Group", (Link(article.group_name),)))
-    population = article.population_figure
-    if population is None and figures:
-        latest = figures[-1]
-        note = f"{latest.label}{', ' + latest.note if latest.note else ''}"
-        population = wikitext.Population(latest.count, note)
-    if population is not None:
-        typed.append(InfoboxLine("Population", (Link(str(population)),)))
-    for kind, label in (
-        ("place", "Regions with significant populations"),
-        ("language", "Languages"),
-        ("religion", "Religions"),
-    ):
-        if lists[kind]:
-            typed.append(InfoboxLine(label, tuple(lists[kind])))
+    for storage in STORAGE:
+        label = storage.field.label
+        if storage.kind is Kind.TEXT:
+            text = getattr(article, storage.columns[0])
+            if text:
+                typed.append(InfoboxLine(label, (Link(text),)))
+        elif storage.kind is Kind.POPULATION:
+            population = article.population_figure
+            if population is None and figures:
+                latest = figures[-1]
+                note = f"{latest.label}{', ' + latest.note if latest.note else ''}"
+                population = wikitext.Population(latest.count, note)
+            if population is not None:
+                typed.append(InfoboxLine(label, (Link(str(population)),)))
+        elif lists[storage.field.attr]:
+            typed.append(InfoboxLine(label, tuple(lists[storage.field.attr])))
     extras = [
         (row.position, InfoboxLine(row.key, (Link(row.value),)))
         for row in article.extra_rows.all()
@@ -143,32 +149,22 @@ def infobox_lines(article: Article, figures: list[PopulationFigure]) -> list[Inf
     return wikitext.merge_rows(typed, extras)
 
 
-def _term_url(kind: str, slug: str) -> str:
-    return reverse(f"{kind}-detail", kwargs={"slug": slug})
-
-
 def _infobox_lists(article: Article):
-    """Places, languages and religions of the infobox in one query."""
+    """Every list of the infobox (places, languages, religions, related
+    groups) in one query: (attr, name, slug, position) rows."""
     text = CharField()
-    places = (
-        PopulationPlace.objects.filter(article=article)
-        .annotate(kind=Value("place", text), name=F("place__name"), slug=F("place__slug"))
+    parts = [
+        storage.model.objects.filter(article=article)
+        .annotate(
+            kind=Value(storage.field.attr, text),
+            name=storage.name_expression(),
+            slug=storage.slug_expression(),
+        )
         .values_list("kind", "name", "slug", "position")
         .order_by()
-    )
-    languages = (
-        ArticleLanguage.objects.filter(article=article)
-        .annotate(kind=Value("language", text), name=F("language__name"), slug=F("language__slug"))
-        .values_list("kind", "name", "slug", "position")
-        .order_by()
-    )
-    religions = (
-        ArticleReligion.objects.filter(article=article)
-        .annotate(kind=Value("religion", text), name=F("religion__name"), slug=F("religion__slug"))
-        .values_list("kind", "name", "slug", "position")
-        .order_by()
-    )
-    return places.union(languages, religions, all=True).order_by("kind", "position")
+        for storage in ROW_STORAGE
+    ]
+    return parts[0].union(*parts[1:], all=True).order_by("kind", "position")
 
 
 def _mentions(article: Article) -> tuple[list[Link], list[Link]]:

@@ -15,15 +15,13 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from ..infobox import ROW_STORAGE, STORAGE, Storage
 from ..models import (
     Article,
-    ArticleLanguage,
-    ArticleReligion,
     InfoboxRow,
     PersonMention,
     PlaceMention,
     PopulationFigure,
-    PopulationPlace,
     SeeAlso,
     Section,
 )
@@ -70,22 +68,19 @@ class OrderedInline(OrderedMixin, admin.TabularInline):
     pass
 
 
-class PopulationPlaceInline(OrderedInline):
-    model = PopulationPlace
-    autocomplete_fields = ["place"]
-    fields = ["place", "position"]
+def infobox_list_inline(storage: Storage) -> type[OrderedInline]:
+    """The inline of one declared infobox list (places, languages,
+    religions, related groups): its rows in order, terms by autocomplete."""
+    attrs = {
+        "__module__": __name__,
+        "model": storage.model,
+        "fields": [storage.value, "position"],
+        "autocomplete_fields": [storage.value] if storage.is_foreign_key else [],
+    }
+    return type(f"{storage.model.__name__}Inline", (OrderedInline,), attrs)
 
 
-class LanguageInline(OrderedInline):
-    model = ArticleLanguage
-    autocomplete_fields = ["language"]
-    fields = ["language", "position"]
-
-
-class ReligionInline(OrderedInline):
-    model = ArticleReligion
-    autocomplete_fields = ["religion"]
-    fields = ["religion", "position"]
+INFOBOX_LIST_INLINES = [infobox_list_inline(storage) for storage in ROW_STORAGE]
 
 
 class InfoboxRowInline(OrderedInline):
@@ -145,13 +140,14 @@ class ArticleAdmin(admin.ModelAdmin):
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "tags", "lead"]}),
-        ("Infobox", {"fields": ["group_name", ("population", "population_note")]}),
+        ("Infobox", {"fields": [
+            storage.columns[0] if len(storage.columns) == 1 else storage.columns
+            for storage in STORAGE if storage.columns
+        ]}),
         ("Community", {"fields": ["origin_group", ("origin_country", "host_country")]}),
     ]
     inlines = [
-        PopulationPlaceInline,
-        LanguageInline,
-        ReligionInline,
+        *INFOBOX_LIST_INLINES,
         InfoboxRowInline,
         PopulationFigureInline,
         SectionInline,

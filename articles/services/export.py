@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .. import wikitext
+from ..infobox import article_infobox
 from ..models import Article
 
 
@@ -19,17 +20,7 @@ def article_to_doc(article: Article) -> wikitext.ArticleDoc:
     fetch it in a fixed number of queries."""
     return wikitext.ArticleDoc(
         title=article.title,
-        infobox=wikitext.Infobox(
-            group=article.group_name,
-            population=article.population_figure,
-            places=[row.place.name for row in article.place_rows.all()],
-            languages=[row.language.name for row in article.language_rows.all()],
-            religions=[row.religion.name for row in article.religion_rows.all()],
-            extras=[
-                wikitext.ExtraRow(row.key, row.value, row.position)
-                for row in article.extra_rows.all()
-            ],
-        ),
+        infobox=article_infobox(article),
         lead=article.lead,
         sections=[
             wikitext.Section(heading=s.heading, level=s.level, body=s.body)

@@ -12,6 +12,7 @@ from people.models import Person, Place, validate_name
 
 from .. import markdown, wikitext
 from ..communities import community_from_title
+from ..infobox import ROW_STORAGE
 from ..models import (
     Article,
     ArticleLanguage,
@@ -22,6 +23,7 @@ from ..models import (
     PlaceMention,
     PopulationFigure,
     PopulationPlace,
+    RelatedGroup,
     Section,
     SeeAlso,
     WikiLink,
@@ -42,6 +44,7 @@ class _BuiltArticle:
         self.place_rows: list[PopulationPlace] = []
         self.language_rows: list[ArticleLanguage] = []
         self.religion_rows: list[ArticleReligion] = []
+        self.related_rows: list[RelatedGroup] = []
         self.wikilinks: list[WikiLink] = []
         self.person_mentions: list[PersonMention] = []
         self.place_mentions: list[PlaceMention] = []
@@ -91,13 +94,14 @@ class _BuiltArticle:
             extra_values=[row.value for row in self.extra_rows],
             languages=[row.language.name for row in self.language_rows],
             religions=[row.religion.name for row in self.religion_rows],
+            related=[row.title for row in self.related_rows],
             places=[*self.named_places, *(row.place.name for row in self.place_rows)],
             people=self.named_people,
         )
 
     def attach(self, see_also_targets: dict[str, Article]) -> None:
         for rows in (self.sections, self.see_also, self.extra_rows, self.place_rows,
-                     self.language_rows, self.religion_rows, self.wikilinks,
+                     self.language_rows, self.religion_rows, self.related_rows, self.wikilinks,
                      self.person_mentions, self.place_mentions):
             for row in rows:
                 row.article_id = self.article.pk  # the descriptor costs more than the write
@@ -108,7 +112,8 @@ class _BuiltArticle:
     def revision_rows(self) -> list[models.Model]:
         return [
             *self.sections, *self.see_also, *self.extra_rows, *self.place_rows,
-            *self.language_rows, *self.religion_rows, *self.population_figures,
+            *self.language_rows, *self.religion_rows, *self.related_rows,
+            *self.population_figures,
             *self.person_mentions, *self.place_mentions, *self.kept_mentions,
         ]
 
@@ -116,13 +121,14 @@ class _BuiltArticle:
 _BUILT_ROWS = [
     (Section, "sections"), (SeeAlso, "see_also"), (InfoboxRow, "extra_rows"),
     (PopulationPlace, "place_rows"), (ArticleLanguage, "language_rows"),
-    (ArticleReligion, "religion_rows"), (WikiLink, "wikilinks"),
+    (ArticleReligion, "religion_rows"), (RelatedGroup, "related_rows"), (WikiLink, "wikilinks"),
+    # Last: an import replaces only the mentions it found (importing.py).
     (PersonMention, "person_mentions"), (PlaceMention, "place_mentions"),
 ]
 
 
 def _build_article(
-    article: Article, doc: wikitext.ArticleDoc, places: dict, languages: dict, religions: dict
+    article: Article, doc: wikitext.ArticleDoc, terms: dict[str, dict[str, models.Model]]
 ) -> _BuiltArticle:
     """Fill ``article`` and build its rows from ``doc``, all checked as the
     admin's forms check them (foreign keys and uniqueness aside: the import
@@ -139,7 +145,7 @@ def _build_article(
             article.origin_group = parsed[0]
         host = _host_country(article.title)
         if article.host_country_id is None and host is not None:
-            article.host_country = places[host]
+            article.host_country = terms["places"][host]
     article.clean_fields(exclude=["origin_country", "host_country"])
     article.clean()
     infobox = doc.infobox
@@ -153,18 +159,17 @@ def _build_article(
     built.extra_rows = [
         InfoboxRow(key=row.key, value=row.value, position=row.position) for row in infobox.extras
     ]
-    built.place_rows = [
-        PopulationPlace(place=places[name], position=i) for i, name in enumerate(infobox.places)
-    ]
-    built.language_rows = [
-        ArticleLanguage(language=languages[name], position=i)
-        for i, name in enumerate(infobox.languages)
-    ]
-    built.religion_rows = [
-        ArticleReligion(religion=religions[name], position=i)
-        for i, name in enumerate(infobox.religions)
-    ]
-    for rows in (built.sections, built.see_also, built.extra_rows):
+    # ``terms``: by list (its Infobox attribute), the places, languages and
+    # religions the import found or made, by name. A list of titles stores
+    # the titles themselves.
+    for storage in ROW_STORAGE:
+        names = getattr(infobox, storage.field.attr)
+        lookup = terms.get(storage.field.attr) if storage.is_foreign_key else None
+        setattr(built, storage.rows, [
+            storage.model(**{storage.value: lookup[name] if lookup else name}, position=i)
+            for i, name in enumerate(names)
+        ])
+    for rows in (built.sections, built.see_also, built.extra_rows, built.related_rows):
         for row in rows:
             row.clean_fields(exclude=["article", "target"])
             row.clean()

@@ -19,18 +19,18 @@ from django.utils import timezone
 from people.models import Place
 
 from .. import markdown, wikitext
+from ..infobox import ROW_STORAGE
 from ..lookups import resolve_titles
 from ..mentions import NameIndex
 from ..models import (
     Article,
-    Language,
     Mention,
     PersonMention,
     PlaceMention,
-    Religion,
     SeeAlso,
     WikiLink,
 )
+from ..wikitext.infobox import Kind
 from .import_names import _chunks, _get_or_create_named_many, _new_slugs
 from .import_rows import (
     _BUILT_ROWS,
@@ -254,12 +254,14 @@ class _ImportRun:
         }.values())
         self.names.add_places(new_places)
         self.new_places += new_places
-        languages = _get_or_create_named_many(
-            Language, sorted({n for _, d in docs for n in d.infobox.languages})
-        )
-        religions = _get_or_create_named_many(
-            Religion, sorted({n for _, d in docs for n in d.infobox.religions})
-        )
+        # The rows of each list of terms (places, languages, religions)
+        # point at the term of that name, found or made here.
+        terms = {"places": places}
+        for storage in ROW_STORAGE:
+            if storage.kind is Kind.TERMS:
+                terms[storage.field.attr] = _get_or_create_named_many(storage.target, sorted(
+                    {n for _, d in docs for n in getattr(d.infobox, storage.field.attr)}
+                ))
 
         built = []
         for name, doc in docs:
@@ -269,7 +271,7 @@ class _ImportRun:
                 status=Article.Status.PUBLISHED,
             )
             try:
-                built.append(_build_article(article, doc, places, languages, religions))
+                built.append(_build_article(article, doc, terms))
             except ValidationError as exc:
                 raise ImportFailed(f"{name}: {_describe(exc)}") from None
         _fill_origins([b.article for b in built])
@@ -319,7 +321,7 @@ class _ImportRun:
             [b.article for b in updated], _ARTICLE_IMPORT_FIELDS, batch_size=100
         )
         ids = [b.article.pk for b in updated]
-        for model, _ in _BUILT_ROWS[:7]:
+        for model, _ in _BUILT_ROWS[:-2]:
             model.objects.filter(article_id__in=ids).delete()
         PersonMention.objects.filter(article_id__in=ids, state=Mention.State.FOUND).delete()
         PlaceMention.objects.filter(article_id__in=ids, state=Mention.State.FOUND).delete()

@@ -192,6 +192,7 @@ def search_document_update(*, article: Article) -> None:
         extra_values=[row.value for row in article.extra_rows.all()],
         languages=[row.language.name for row in article.language_rows.select_related("language")],
         religions=[row.religion.name for row in article.religion_rows.select_related("religion")],
+        related=list(article.related_rows.values_list("title", flat=True)),
         places=[
             *article.mentioned_places().values_list("name", flat=True),
             *article.population_places.values_list("name", flat=True),
@@ -209,6 +210,7 @@ def search_document_text(
     extra_values: list[str],
     languages: list[str],
     religions: list[str],
+    related: list[str],
     places: Iterable[str],
     people: Iterable[Person],
 ) -> str:
@@ -221,6 +223,7 @@ def search_document_text(
         *extra_values,
         *languages,
         *religions,
+        *related,
         *sorted(set(places)),
     ]
     for person in sorted(people, key=lambda p: (p.name, p.pk)):

@@ -15,6 +15,7 @@ from reversion.errors import RevertError
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options as reversion_options
 
+from ..infobox import ROW_STORAGE
 from ..models import ARTICLE_ROWS, Article
 from .refresh import article_refresh
 
@@ -31,7 +32,7 @@ def article_revision_save(*, article: Article, user=None, comment: str = "") -> 
 
 # Rows whose text (the version's object_repr) is the name of what they point at.
 _NAMED_BY = {
-    "place_rows": ["place"], "language_rows": ["language"], "religion_rows": ["religion"],
+    **{s.rows: [s.value] for s in ROW_STORAGE if s.is_foreign_key},
     "person_mentions": ["person"], "place_mentions": ["place"],
 }
 

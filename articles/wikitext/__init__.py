@@ -16,8 +16,9 @@ from .blocks import (
     split_blocks,
     xml_safe,
 )
-from .document import KNOWN_KEYS, ArticleDoc, ExtraRow, Infobox, Population, Section
-from . import names
+from .document import ArticleDoc, ExtraRow, Infobox, Population, Section
+from . import infobox, names
+from .infobox import FIELDS, KNOWN_KEYS, InfoboxField, Kind
 from .errors import WikitextError
 from .names import name_key, name_problem, normalize_name
 from .parser import decode, parse
@@ -25,7 +26,11 @@ from .values import join_list, join_places, split_list, split_places, starts_wit
 from .writer import dump, infobox_rows, merge_rows
 
 __all__ = [
+    "FIELDS",
     "KNOWN_KEYS",
+    "InfoboxField",
+    "Kind",
+    "infobox",
     "ArticleDoc",
     "Block",
     "BulletList",

@@ -8,16 +8,7 @@ text into typed blocks when the structure matters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-# Canonical order of the typed infobox keys; the names follow Wikipedia's
-# "Infobox ethnic group" template parameters with a capital first letter.
-GROUP = "Group"
-POPULATION = "Population"
-POPPLACE = "Popplace"
-LANGS = "Langs"
-RELS = "Rels"
-KNOWN_KEYS: tuple[str, ...] = (GROUP, POPULATION, POPPLACE, LANGS, RELS)
+from dataclasses import dataclass, field, fields
 
 SEE_ALSO = "See also"
 MAX_POPULATION = 10**12
@@ -58,22 +49,19 @@ class ExtraRow:
 
 @dataclass
 class Infobox:
+    """The infobox's typed values, one attribute per field that
+    ``infobox.FIELDS`` declares (its ``attr``), and the other rows."""
+
     group: str = ""
     population: Population | None = None
     places: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     religions: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)  # titles of related groups' articles
     extras: list[ExtraRow] = field(default_factory=list)
 
     def is_empty(self) -> bool:
-        return not (
-            self.group
-            or self.population
-            or self.places
-            or self.languages
-            or self.religions
-            or self.extras
-        )
+        return all(getattr(self, f.name) in (None, "", []) for f in fields(self))
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,7 @@ from .blocks import (
     normalize_newlines,
 )
 from .document import (
-    GROUP,
-    KNOWN_KEYS,
     MAX_LINE_LENGTH,
-    LANGS,
-    POPPLACE,
-    POPULATION,
-    RELS,
     SEE_ALSO,
     ArticleDoc,
     ExtraRow,
@@ -34,11 +28,11 @@ from .document import (
     Section,
 )
 from .errors import WikitextError
+from .infobox import field_for_key, plain_problem as _plain
 from .names import name_problem, normalize_name
-from .values import InfoboxValueError, parse_population, split_list, split_places
+from .values import InfoboxValueError
 
 _ROW_RE = re.compile(r"^- ([^:]*[^:\s]):\s*(\S.*)$")
-_KNOWN = {key.casefold(): key for key in KNOWN_KEYS}
 
 
 @dataclass
@@ -170,48 +164,21 @@ def _parse_infobox(chunk: _Chunk) -> Infobox:
             raise WikitextError("infobox row must look like '- Key: Value'", number)
         key = _check_length(match.group(1).strip(), "infobox key", number)
         value = _check_length(match.group(2), "infobox value", number)
-        known = _KNOWN.get(key.casefold())
+        known = field_for_key(key)
         if known is None:
             infobox.extras.append(ExtraRow(key, value, index))
             continue
-        if known in seen:
+        if known.key in seen:
             raise WikitextError(
-                f"infobox key {known!r} appears twice (first on line {seen[known]})", number
+                f"infobox key {known.key!r} appears twice (first on line {seen[known.key]})",
+                number,
             )
-        seen[known] = number
+        seen[known.key] = number
         try:
-            _set_known(infobox, known, value)
+            setattr(infobox, known.attr, known.read(value))
         except InfoboxValueError as exc:
             raise WikitextError(str(exc), number) from None
     return infobox
-
-
-def _set_known(infobox: Infobox, key: str, value: str) -> None:
-    if key == GROUP:
-        infobox.group = value
-    elif key == POPULATION:
-        infobox.population = parse_population(value)
-    elif key == POPPLACE:
-        infobox.places = _names(split_places(value))
-    elif key == LANGS:
-        infobox.languages = _names(split_list(value))
-    elif key == RELS:
-        infobox.religions = _names(split_list(value))
-
-
-def _names(items: list[str]) -> list[str]:
-    """Place, language and religion names in their one stored form."""
-    names = []
-    for item in items:
-        problem = name_problem(item)
-        if problem:
-            raise InfoboxValueError(f"the name {item!r} {_plain(problem)}")
-        names.append(normalize_name(item))
-    return names
-
-
-def _plain(problem: str) -> str:
-    return problem if problem.startswith("has ") else f"contains a {problem}"
 
 
 def _check_title(value: str, number: int) -> str:

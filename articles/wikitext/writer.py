@@ -5,18 +5,9 @@ from __future__ import annotations
 from collections import deque
 from typing import TypeVar
 
-from .document import (
-    GROUP,
-    LANGS,
-    POPPLACE,
-    POPULATION,
-    RELS,
-    SEE_ALSO,
-    ArticleDoc,
-    Infobox,
-)
 from .blocks import INFOBOX_LINE
-from .values import join_list, join_places
+from .document import SEE_ALSO, ArticleDoc, Infobox
+from .infobox import FIELDS
 
 T = TypeVar("T")
 
@@ -40,17 +31,11 @@ def dump(doc: ArticleDoc) -> str:
 def infobox_rows(infobox: Infobox) -> list[tuple[str, str]]:
     """The infobox as ordered (key, value) rows: typed keys in canonical
     order, with each extra row put back at its recorded position."""
-    typed: list[tuple[str, str]] = []
-    if infobox.group:
-        typed.append((GROUP, infobox.group))
-    if infobox.population is not None:
-        typed.append((POPULATION, str(infobox.population)))
-    if infobox.places:
-        typed.append((POPPLACE, join_places(infobox.places)))
-    if infobox.languages:
-        typed.append((LANGS, join_list(infobox.languages)))
-    if infobox.religions:
-        typed.append((RELS, join_list(infobox.religions)))
+    typed = [
+        (f.key, f.write(getattr(infobox, f.attr)))
+        for f in FIELDS
+        if f.is_set(getattr(infobox, f.attr))
+    ]
     return merge_rows(typed, [(row.position, (row.key, row.value)) for row in infobox.extras])
 
 

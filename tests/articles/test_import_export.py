@@ -34,9 +34,9 @@ Infobox
 - Group: Armenians in Afghanistan
 - Population: 300
 - Popplace: Kabul, Herat and Mazar-i-Sharif
-- Related: Armenians in Iran
 - Langs: Armenian, Dari
 - Rels: Armenian Apostolic Church
+- Related: Armenians in Iran
 - Footnote: figures are uncertain
 
 Armenians have lived in Afghanistan since the 19th century.
@@ -132,9 +132,9 @@ def test_every_construct_round_trips_and_is_stored_typed(tmp_path):
         "Herat",
         "Mazar-i-Sharif",
     ]
+    assert list(article.related_rows.values_list("title", flat=True)) == ["Armenians in Iran"]
     assert list(article.extra_rows.values_list("key", "value", "position")) == [
         ("Native_name", "Հայերը Աֆղանստանում", 0),
-        ("Related", "Armenians in Iran", 4),
         ("Footnote", "figures are uncertain", 7),
     ]
     assert list(article.sections.values_list("heading", "level")) == [

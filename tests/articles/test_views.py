@@ -199,9 +199,11 @@ def test_article_page_query_count_is_fixed_whatever_the_size(client, django_asse
         PersonMention.objects.create(article=big, person=person, state="added")
         PlaceMention.objects.create(article=big, place=place, state="added")
         big.population_figures.create(year=1900 + n, count=n + 1)
+        big.related_rows.create(title=f"Russians in C{n}" if n < 5 else f"Group {n}", position=n)
     article_refresh(article=big)
 
-    # article, sections, population figures, infobox lists, extra rows,
+    # article, sections, population figures, infobox lists (related groups
+    # with their articles' slugs among them), extra rows,
     # see also, mentions, tags, related articles
     with django_assert_num_queries(9):
         small_html = client.get(small.get_absolute_url()).content.decode()
@@ -210,4 +212,5 @@ def test_article_page_query_count_is_fixed_whatever_the_size(client, django_asse
     assert "A lead." in small_html
     assert "Key 49" in big_html and "Person 49" in big_html and "Town 49" in big_html
     assert "Heading 49" in big_html and "Russians in D49" in big_html
+    assert "Group 49" in big_html
     assert '<a href="/wiki/russians-in-c4/">Russians in C4</a>' in big_html

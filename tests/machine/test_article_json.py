@@ -105,13 +105,15 @@ def test_json_query_count_is_the_same_for_one_section_and_forty(client, django_a
         SeeAlsoFactory(article=big, position=n, target_title="Small in A", target=small)
         big.extra_rows.create(key=f"Key {n}", value="v", position=n)
         big.population_figures.create(year=1900 + n, count=n + 1)
+        big.related_rows.create(title=f"Group {n}", position=n)
     big.tags.add(*[f"tag {n}" for n in range(10)])
 
     # article, sections, see also (with targets), extra rows, places,
-    # languages, religions, tags, people, places mentioned, population history
-    with django_assert_num_queries(11):
+    # languages, religions, related groups (with their articles' slugs),
+    # tags, people, places mentioned, population history
+    with django_assert_num_queries(12):
         assert len(_get(client, "/api/articles/small-in-a/")["sections"]) == 1
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         data = _get(client, "/api/articles/big-in-b/")
     assert len(data["sections"]) == 40 and len(data["see_also"]) == 40
     assert data["see_also"][0] == {"title": "Small in A", "url": "http://testserver/wiki/small-in-a/"}

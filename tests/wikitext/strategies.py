@@ -105,6 +105,11 @@ def infoboxes(draw: st.DrawFn) -> Infobox:
         places=draw(st.lists(st.one_of(places, places_with_and), max_size=4, unique_by=name_key)),
         languages=draw(st.lists(list_items, max_size=3, unique_by=name_key)),
         religions=draw(st.lists(list_items, max_size=3, unique_by=name_key)),
+        # Titles: list items that are not wrapped in "=" either.
+        related=draw(st.lists(
+            list_items.filter(lambda t: not t.startswith("=") and not t.endswith("=")),
+            max_size=3, unique_by=name_key,
+        )),
     )
     pairs = draw(st.lists(st.tuples(extra_keys, lines), max_size=3))
     typed = sum(
@@ -116,6 +121,7 @@ def infoboxes(draw: st.DrawFn) -> Infobox:
                 infobox.places,
                 infobox.languages,
                 infobox.religions,
+                infobox.related,
             ],
         )
     )

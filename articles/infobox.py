@@ -1,0 +1,125 @@
+"""Where each declared infobox field is stored.
+
+``wikitext.infobox.FIELDS`` declares the fields (key, MediaWiki names, kind,
+label); here each is paired with its storage: columns of Article, or ordered
+rows of a small model pointing at the article. The export, the page, the
+JSON view, history, the admin and the import read :data:`STORAGE`, and
+:func:`infobox_from` is the one walk from stored values to a
+``wikitext.Infobox``. A new typed field is a declaration there, a line
+here, its model and a migration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.db.models import F
+
+from . import wikitext
+from .models import (
+    Article,
+    ArticleLanguage,
+    ArticleReligion,
+    PopulationPlace,
+    RelatedGroup,
+    published_slug,
+)
+from .wikitext.infobox import InfoboxField, Kind
+
+
+@dataclass(frozen=True)
+class Storage:
+    field: InfoboxField
+    columns: tuple[str, ...] = ()  # Article fields, for a text or a population
+    rows: str = ""  # the article's related name for the rows of a list
+    model: type[models.Model] | None = None  # the rows' model
+    value: str = ""  # the row's field: a foreign key to a named term, or the title
+    url_name: str = ""  # the page of a term ("religion-detail")
+
+    @property
+    def kind(self) -> Kind:
+        return self.field.kind
+
+    @property
+    def is_foreign_key(self) -> bool:
+        return self.model is not None and self.model._meta.get_field(self.value).is_relation
+
+    @property
+    def target(self) -> type[models.Model] | None:
+        """The model a foreign-key row names (Place, Language, Religion)."""
+        return self.model._meta.get_field(self.value).related_model if self.is_foreign_key else None
+
+    def name_of(self, row: models.Model) -> str:
+        value = getattr(row, self.value)
+        return value.name if self.is_foreign_key else value
+
+    def name_expression(self) -> F:
+        return F(f"{self.value}__name" if self.is_foreign_key else self.value)
+
+    def slug_expression(self):
+        """The slug of the page a row links to; for a title, that of the
+        published article with it (None while there is none)."""
+        if self.is_foreign_key:
+            return F(f"{self.value}__slug")
+        return published_slug(self.value)
+
+
+STORAGE: tuple[Storage, ...] = (
+    Storage(wikitext.infobox.GROUP, columns=("group_name",)),
+    Storage(wikitext.infobox.POPULATION, columns=("population", "population_note")),
+    Storage(wikitext.infobox.POPPLACE, rows="place_rows", model=PopulationPlace, value="place",
+            url_name="place-detail"),
+    Storage(wikitext.infobox.LANGS, rows="language_rows", model=ArticleLanguage,
+            value="language", url_name="language-detail"),
+    Storage(wikitext.infobox.RELS, rows="religion_rows", model=ArticleReligion,
+            value="religion", url_name="religion-detail"),
+    Storage(wikitext.infobox.RELATED, rows="related_rows", model=RelatedGroup, value="title"),
+)
+ROW_STORAGE: tuple[Storage, ...] = tuple(s for s in STORAGE if s.rows)
+assert [s.field for s in STORAGE] == list(wikitext.FIELDS), "every declared field is stored"
+
+
+def population_of(count: int | None, note: str) -> wikitext.Population | None:
+    if count is None and not note:
+        return None
+    return wikitext.Population(count, note or "")
+
+
+def infobox_from(
+    *,
+    column: Callable[[str], Any],
+    names: Callable[[Storage], list[str]],
+    extras: list[wikitext.ExtraRow],
+) -> wikitext.Infobox:
+    """The infobox from stored values: ``column(name)`` reads a column of
+    the article, ``names(storage)`` the ordered names of a list's rows."""
+    infobox = wikitext.Infobox(extras=extras)
+    for storage in STORAGE:
+        if storage.kind is Kind.TEXT:
+            value: Any = column(storage.columns[0]) or ""
+        elif storage.kind is Kind.POPULATION:
+            value = population_of(*(column(name) for name in storage.columns))
+        else:
+            value = names(storage)
+        setattr(infobox, storage.field.attr, value)
+    return infobox
+
+
+def article_infobox(article: Article) -> wikitext.Infobox:
+    """The article's infobox as its wiki-text has it; fetch the article with
+    ``Article.objects.with_document()`` for a fixed number of queries."""
+    return infobox_from(
+        column=lambda name: getattr(article, name),
+        names=lambda storage: [storage.name_of(row) for row in getattr(article, storage.rows).all()],
+        extras=[
+            wikitext.ExtraRow(row.key, row.value, row.position) for row in article.extra_rows.all()
+        ],
+    )
+
+
+__all__ = [
+    "ROW_STORAGE", "STORAGE", "Storage", "article_infobox", "infobox_from", "population_of",
+]
