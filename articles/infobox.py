@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Prefetch
 
 from . import wikitext
 from .models import (
+    ARTICLE_ROWS,
     Article,
     ArticleLanguage,
     ArticleReligion,
@@ -66,6 +67,23 @@ class Storage:
             return F(f"{self.value}__slug")
         return published_slug(self.value)
 
+    def prefetch(self) -> Prefetch:
+        """The list's rows as ``Article.objects.with_document()`` fetches
+        them: with their term, or a title with the slug it links to."""
+        rows = self.model.objects
+        if self.is_foreign_key:
+            return Prefetch(self.rows, rows.select_related(self.value))
+        return Prefetch(self.rows, rows.annotate(target_slug=self.slug_expression()))
+
+    @property
+    def many_to_many(self) -> str:
+        """The Article field reaching a list's terms through its rows
+        (``languages``), or "" for a list without one."""
+        return next((
+            field.name for field in Article._meta.many_to_many
+            if self.model is not None and field.remote_field.through is self.model
+        ), "")
+
 
 STORAGE: tuple[Storage, ...] = (
     Storage(wikitext.infobox.GROUP, columns=("group_name",)),
@@ -80,6 +98,9 @@ STORAGE: tuple[Storage, ...] = (
 )
 ROW_STORAGE: tuple[Storage, ...] = tuple(s for s in STORAGE if s.rows)
 assert [s.field for s in STORAGE] == list(wikitext.FIELDS), "every declared field is stored"
+# models.ARTICLE_ROWS is read when the Article class is made, before this
+# module can be: it names the lists' rows itself.
+assert {s.rows for s in ROW_STORAGE} <= set(ARTICLE_ROWS), "every list is in a revision"
 
 
 def population_of(count: int | None, note: str) -> wikitext.Population | None:

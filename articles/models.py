@@ -85,16 +85,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_document(self) -> "ArticleQuerySet":
         """Everything an article's wiki-text holds, in a fixed number of queries."""
+        from .infobox import ROW_STORAGE  # it imports this module's models
+
         return self.prefetch_related(
             "sections",
             Prefetch("see_also", SeeAlso.objects.select_related("target")),
             "extra_rows",
-            Prefetch("place_rows", PopulationPlace.objects.select_related("place")),
-            Prefetch("language_rows", ArticleLanguage.objects.select_related("language")),
-            Prefetch("religion_rows", ArticleReligion.objects.select_related("religion")),
-            Prefetch(
-                "related_rows", RelatedGroup.objects.annotate(target_slug=published_slug("title"))
-            ),
+            *(storage.prefetch() for storage in ROW_STORAGE),
         )
 
     def for_page(self) -> "ArticleQuerySet":
@@ -107,7 +104,9 @@ class ArticleQuerySet(models.QuerySet):
 
 
 # A revision holds the article with every row its page and wiki-text show,
-# so that reverting restores them as one unit.
+# so that reverting restores them as one unit. Named here, not read from
+# infobox.STORAGE, which imports these models: infobox.py checks that every
+# infobox list's rows are in it.
 ARTICLE_ROWS = (
     "sections",
     "see_also",

@@ -25,6 +25,7 @@ from ..models import (
     SeeAlso,
     Section,
 )
+from ..wikitext.infobox import Kind
 from ..services import article_delete
 from . import change_form, create_related
 from .change_form import WIKITEXT_FIELDS, ArticleAdminForm
@@ -132,7 +133,13 @@ class ArticleAdmin(admin.ModelAdmin):
     formfield_overrides = WIKITEXT_FIELDS
     object_history_template = "admin/articles/article/object_history.html"
     list_display = ["title", "status", "group_name", "population", "updated"]
-    list_filter = ["status", "languages", "religions", "tags", "updated"]
+    list_filter = [
+        "status",
+        # Each list of terms; places are too many for a filter's list.
+        *(storage.many_to_many for storage in ROW_STORAGE if storage.kind is Kind.TERMS),
+        "tags",
+        "updated",
+    ]
     search_fields = ["title", "lead", "group_name", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["origin_country", "host_country"]

@@ -15,15 +15,11 @@ from ..communities import community_from_title
 from ..infobox import ROW_STORAGE
 from ..models import (
     Article,
-    ArticleLanguage,
-    ArticleReligion,
     InfoboxRow,
     Mention,
     PersonMention,
     PlaceMention,
     PopulationFigure,
-    PopulationPlace,
-    RelatedGroup,
     Section,
     SeeAlso,
     WikiLink,
@@ -41,10 +37,10 @@ class _BuiltArticle:
         self.sections: list[Section] = []
         self.see_also: list[SeeAlso] = []
         self.extra_rows: list[InfoboxRow] = []
-        self.place_rows: list[PopulationPlace] = []
-        self.language_rows: list[ArticleLanguage] = []
-        self.religion_rows: list[ArticleReligion] = []
-        self.related_rows: list[RelatedGroup] = []
+        # The rows of each infobox list, under the article's related name
+        # for them ("language_rows"), as _BUILT_ROWS reads them.
+        for storage in ROW_STORAGE:
+            setattr(self, storage.rows, [])
         self.wikilinks: list[WikiLink] = []
         self.person_mentions: list[PersonMention] = []
         self.place_mentions: list[PlaceMention] = []
@@ -92,18 +88,17 @@ class _BuiltArticle:
             article=self.article,
             sections=self.sections,
             extra_values=[row.value for row in self.extra_rows],
-            languages=[row.language.name for row in self.language_rows],
-            religions=[row.religion.name for row in self.religion_rows],
-            related=[row.title for row in self.related_rows],
-            places=[*self.named_places, *(row.place.name for row in self.place_rows)],
+            lists={
+                storage.field.attr: [storage.name_of(row) for row in getattr(self, storage.rows)]
+                for storage in ROW_STORAGE
+            },
+            mentioned_places=self.named_places,
             people=self.named_people,
         )
 
     def attach(self, see_also_targets: dict[str, Article]) -> None:
-        for rows in (self.sections, self.see_also, self.extra_rows, self.place_rows,
-                     self.language_rows, self.religion_rows, self.related_rows, self.wikilinks,
-                     self.person_mentions, self.place_mentions):
-            for row in rows:
+        for _, attribute in _BUILT_ROWS:
+            for row in getattr(self, attribute):
                 row.article_id = self.article.pk  # the descriptor costs more than the write
         for row in self.see_also:
             target = see_also_targets.get(row.target_title)
@@ -111,8 +106,8 @@ class _BuiltArticle:
 
     def revision_rows(self) -> list[models.Model]:
         return [
-            *self.sections, *self.see_also, *self.extra_rows, *self.place_rows,
-            *self.language_rows, *self.religion_rows, *self.related_rows,
+            *self.sections, *self.see_also, *self.extra_rows,
+            *(row for storage in ROW_STORAGE for row in getattr(self, storage.rows)),
             *self.population_figures,
             *self.person_mentions, *self.place_mentions, *self.kept_mentions,
         ]
@@ -120,8 +115,8 @@ class _BuiltArticle:
 
 _BUILT_ROWS = [
     (Section, "sections"), (SeeAlso, "see_also"), (InfoboxRow, "extra_rows"),
-    (PopulationPlace, "place_rows"), (ArticleLanguage, "language_rows"),
-    (ArticleReligion, "religion_rows"), (RelatedGroup, "related_rows"), (WikiLink, "wikilinks"),
+    *((storage.model, storage.rows) for storage in ROW_STORAGE),
+    (WikiLink, "wikilinks"),
     # Last: an import replaces only the mentions it found (importing.py).
     (PersonMention, "person_mentions"), (PlaceMention, "place_mentions"),
 ]
@@ -169,7 +164,8 @@ def _build_article(
             storage.model(**{storage.value: lookup[name] if lookup else name}, position=i)
             for i, name in enumerate(names)
         ])
-    for rows in (built.sections, built.see_also, built.extra_rows, built.related_rows):
+    titles = [getattr(built, s.rows) for s in ROW_STORAGE if not s.is_foreign_key]
+    for rows in (built.sections, built.see_also, built.extra_rows, *titles):
         for row in rows:
             row.clean_fields(exclude=["article", "target"])
             row.clean()

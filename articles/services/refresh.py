@@ -4,7 +4,7 @@ the text, and the search document."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.db.models import Q
@@ -12,6 +12,7 @@ from django.db.models import Q
 from people.models import Alias, Person, Place
 
 from .. import markdown
+from ..infobox import ROW_STORAGE, STORAGE
 from ..lookups import resolve_titles
 from ..mentions import NameIndex, build_index
 from ..models import (
@@ -24,6 +25,7 @@ from ..models import (
     SeeAlso,
     WikiLink,
 )
+from ..wikitext.infobox import Kind
 
 
 def article_refresh(
@@ -190,13 +192,13 @@ def search_document_update(*, article: Article) -> None:
         article=article,
         sections=article.sections.all(),
         extra_values=[row.value for row in article.extra_rows.all()],
-        languages=[row.language.name for row in article.language_rows.select_related("language")],
-        religions=[row.religion.name for row in article.religion_rows.select_related("religion")],
-        related=list(article.related_rows.values_list("title", flat=True)),
-        places=[
-            *article.mentioned_places().values_list("name", flat=True),
-            *article.population_places.values_list("name", flat=True),
-        ],
+        lists={
+            storage.field.attr: list(
+                getattr(article, storage.rows).values_list(storage.name_expression(), flat=True)
+            )
+            for storage in ROW_STORAGE
+        },
+        mentioned_places=article.mentioned_places().values_list("name", flat=True),
         people=article.mentioned_people().prefetch_related("aliases"),
     )
     Article.objects.filter(pk=article.pk).update(search_document=document)
@@ -208,23 +210,32 @@ def search_document_text(
     article: Article,
     sections: Iterable[Section],
     extra_values: list[str],
-    languages: list[str],
-    religions: list[str],
-    related: list[str],
-    places: Iterable[str],
+    lists: Mapping[str, list[str]],
+    mentioned_places: Iterable[str],
     people: Iterable[Person],
 ) -> str:
-    """The search document of an article made of these parts (people with
-    their aliases prefetched); places and people sorted by name."""
+    """The search document of an article made of these parts: ``lists``
+    holds the names of each infobox list by its Infobox attribute, in order
+    (people with their aliases prefetched). Places, the mentioned and the
+    infobox's together, and people are sorted by name."""
+    # Of a field in columns, its words: a text, or a population's note.
+    columns = [
+        getattr(article, storage.columns[0 if storage.kind is Kind.TEXT else 1])
+        for storage in STORAGE if storage.columns
+    ]
+    places = set(mentioned_places)
+    listed = []
+    for storage in ROW_STORAGE:
+        if storage.kind is Kind.PLACES:
+            places.update(lists[storage.field.attr])
+        else:
+            listed += lists[storage.field.attr]
     parts = [
         article_text_of(article, sections),
-        article.group_name,
-        article.population_note,
+        *columns,
         *extra_values,
-        *languages,
-        *religions,
-        *related,
-        *sorted(set(places)),
+        *listed,
+        *sorted(places),
     ]
     for person in sorted(people, key=lambda p: (p.name, p.pk)):
         parts += [person.name, *(alias.name for alias in person.aliases.all())]
