@@ -8,30 +8,14 @@ text into typed blocks when the structure matters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, make_dataclass
+
+from .infobox import FIELDS
+from .values import MAX_POPULATION, Population  # noqa: F401  (re-exported)
 
 SEE_ALSO = "See also"
-MAX_POPULATION = 10**12
 # Longest title, heading, infobox key or value, or See also title.
 MAX_LINE_LENGTH = 255
-
-
-@dataclass(frozen=True)
-class Population:
-    """A head count with an optional note: ``1,500 (2009 est.)``.
-
-    ``count`` is None when the value is not a number (``about 2,000``); the
-    whole value is then kept verbatim in ``note``.
-    """
-
-    count: int | None
-    note: str = ""
-
-    def __str__(self) -> str:
-        if self.count is None:
-            return self.note
-        number = f"{self.count:,}"
-        return f"{number} ({self.note})" if self.note else number
 
 
 @dataclass(frozen=True)
@@ -47,21 +31,27 @@ class ExtraRow:
     position: int
 
 
-@dataclass
-class Infobox:
-    """The infobox's typed values, one attribute per field that
-    ``infobox.FIELDS`` declares (its ``attr``), and the other rows."""
+def _is_empty(self) -> bool:
+    return all(getattr(self, f.name) in (None, "", []) for f in fields(self))
 
-    group: str = ""
-    population: Population | None = None
-    places: list[str] = field(default_factory=list)
-    languages: list[str] = field(default_factory=list)
-    religions: list[str] = field(default_factory=list)
-    related: list[str] = field(default_factory=list)  # titles of related groups' articles
-    extras: list[ExtraRow] = field(default_factory=list)
 
-    def is_empty(self) -> bool:
-        return all(getattr(self, f.name) in (None, "", []) for f in fields(self))
+# The infobox's typed values: one attribute per field that infobox.FIELDS
+# declares (its ``attr``: group, population, places, languages, religions,
+# related, ...), made from the declaration so that a new field is not
+# declared twice; then ``extras``, the rows with keys no field has.
+Infobox = make_dataclass(
+    "Infobox",
+    [
+        *(
+            (f.attr, f.kind.python_type, field(default_factory=f.kind.empty))
+            for f in FIELDS
+        ),
+        ("extras", list[ExtraRow], field(default_factory=list)),
+    ],
+    namespace={"is_empty": _is_empty, "__module__": __name__},
+)
+Infobox.__doc__ = """The infobox's typed values, one attribute per declared field, and
+    the rows with other keys (``extras``)."""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Each :class:`InfoboxField` says everything about a field that is not
 storage: its key in the wiki-text, the parameters of Wikipedia's "Infobox
 ethnic group" template it stands for, its kind (how its one-line value is
-read and written), the attribute of :class:`~.document.Infobox` holding it,
+read and written), the attribute of :class:`~.document.Infobox` holding it
+(the class is made from this list),
 and its label on the page. The parser, the writer and (through
 ``articles/infobox.py``, which pairs each field with its model storage) the
 export, the page, the JSON view, history and the admin all read
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from .names import name_problem, normalize_name
 from .values import (
     InfoboxValueError,
+    Population,
     join_list,
     join_places,
     parse_population,
@@ -38,6 +40,19 @@ class Kind(enum.Enum):
     @property
     def is_list(self) -> bool:
         return self in (Kind.PLACES, Kind.TERMS, Kind.TITLES)
+
+    @property
+    def python_type(self) -> type:
+        """The type of the field's attribute on ``Infobox``."""
+        if self is Kind.TEXT:
+            return str
+        return Population | None if self is Kind.POPULATION else list[str]
+
+    def empty(self):
+        """The value of a field that is not set."""
+        if self is Kind.TEXT:
+            return ""
+        return None if self is Kind.POPULATION else []
 
 
 @dataclass(frozen=True)

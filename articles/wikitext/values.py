@@ -7,9 +7,30 @@ canonical value, and ``split(join(items)) == items`` for valid items.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from .document import MAX_POPULATION, Population
 from .names import name_key
+
+MAX_POPULATION = 10**12
+
+
+@dataclass(frozen=True)
+class Population:
+    """A head count with an optional note: ``1,500 (2009 est.)``.
+
+    ``count`` is None when the value is not a number (``about 2,000``); the
+    whole value is then kept verbatim in ``note``.
+    """
+
+    count: int | None
+    note: str = ""
+
+    def __str__(self) -> str:
+        if self.count is None:
+            return self.note
+        number = f"{self.count:,}"
+        return f"{number} ({self.note})" if self.note else number
+
 
 # ASCII digits only: other scripts' digits are kept verbatim as a note.
 _POPULATION_RE = re.compile(r"^([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?: \((.+)\))?$")
