@@ -20,7 +20,6 @@ from django.db.models import F, Prefetch
 
 from . import wikitext
 from .models import (
-    ARTICLE_ROWS,
     Article,
     ArticleLanguage,
     ArticleReligion,
@@ -38,7 +37,10 @@ class Storage:
     rows: str = ""  # the article's related name for the rows of a list
     model: type[models.Model] | None = None  # the rows' model
     value: str = ""  # the row's field: a foreign key to a named term, or the title
-    url_name: str = ""  # the page of a term ("religion-detail")
+    url_name: str = ""  # the page a row links to ("religion-detail")
+    # A list of terms has its own pages, listing the articles with a term:
+    path: str = ""  # /religions/<slug>/
+    heading: str = ""  # "Communities that follow {}"
 
     @property
     def kind(self) -> Kind:
@@ -91,16 +93,27 @@ STORAGE: tuple[Storage, ...] = (
     Storage(wikitext.infobox.POPPLACE, rows="place_rows", model=PopulationPlace, value="place",
             url_name="place-detail"),
     Storage(wikitext.infobox.LANGS, rows="language_rows", model=ArticleLanguage,
-            value="language", url_name="language-detail"),
+            value="language", url_name="language-detail", path="languages",
+            heading="Communities that speak {}"),
     Storage(wikitext.infobox.RELS, rows="religion_rows", model=ArticleReligion,
-            value="religion", url_name="religion-detail"),
+            value="religion", url_name="religion-detail", path="religions",
+            heading="Communities that follow {}"),
     Storage(wikitext.infobox.RELATED, rows="related_rows", model=RelatedGroup, value="title"),
 )
 ROW_STORAGE: tuple[Storage, ...] = tuple(s for s in STORAGE if s.rows)
+# The lists of terms (languages, religions): each has a model of terms, an
+# Article many-to-many through its rows, term pages and an admin.
+TERM_STORAGE: tuple[Storage, ...] = tuple(s for s in STORAGE if s.kind is Kind.TERMS)
+assert all(s.path and s.heading and s.url_name for s in TERM_STORAGE), "every term has pages"
 assert [s.field for s in STORAGE] == list(wikitext.FIELDS), "every declared field is stored"
-# models.ARTICLE_ROWS is read when the Article class is made, before this
-# module can be: it names the lists' rows itself.
-assert {s.rows for s in ROW_STORAGE} <= set(ARTICLE_ROWS), "every list is in a revision"
+# What a revision of an article holds (models.py registers it so): the
+# article's document rows, each infobox list's rows, and the rows its page
+# shows besides.
+ARTICLE_ROWS: tuple[str, ...] = (
+    "sections", "see_also", "extra_rows",
+    *(s.rows for s in ROW_STORAGE),
+    "population_figures", "person_mentions", "place_mentions",
+)
 
 
 def population_of(count: int | None, note: str) -> wikitext.Population | None:
@@ -129,6 +142,19 @@ def infobox_from(
     return infobox
 
 
+def columns_from(infobox: wikitext.Infobox) -> dict[str, Any]:
+    """The Article columns that hold the infobox's text and population
+    fields, by name: what ``infobox_from`` reads back with ``column``."""
+    values: dict[str, Any] = {}
+    for storage in STORAGE:
+        value = getattr(infobox, storage.field.attr)
+        if storage.kind is Kind.TEXT:
+            values[storage.columns[0]] = value
+        elif storage.kind is Kind.POPULATION:
+            values.update(zip(storage.columns, (value.count, value.note) if value else (None, "")))
+    return values
+
+
 def article_infobox(article: Article) -> wikitext.Infobox:
     """The article's infobox as its wiki-text has it; fetch the article with
     ``Article.objects.with_document()`` for a fixed number of queries."""
@@ -142,5 +168,6 @@ def article_infobox(article: Article) -> wikitext.Infobox:
 
 
 __all__ = [
-    "ROW_STORAGE", "STORAGE", "Storage", "article_infobox", "infobox_from", "population_of",
+    "ARTICLE_ROWS", "ROW_STORAGE", "STORAGE", "TERM_STORAGE", "Storage", "article_infobox",
+    "columns_from", "infobox_from", "population_of",
 ]

@@ -103,28 +103,6 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-# A revision holds the article with every row its page and wiki-text show,
-# so that reverting restores them as one unit. Named here, not read from
-# infobox.STORAGE, which imports these models: infobox.py checks that every
-# infobox list's rows are in it.
-ARTICLE_ROWS = (
-    "sections",
-    "see_also",
-    "extra_rows",
-    "place_rows",
-    "language_rows",
-    "religion_rows",
-    "related_rows",
-    "population_figures",
-    "person_mentions",
-    "place_mentions",
-)
-
-
-# Derived text (rendered HTML, the search document) is left out of
-# revisions: services.article_revert renders it again, and storing it would
-# more than double the size of every revision.
-@versioned(follow=ARTICLE_ROWS, exclude=("lead_html", "search_document"))
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -565,3 +543,14 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"Import of {self.files} file(s), {self.get_status_display().lower()}"
+
+
+# A revision holds the article with every row its page and wiki-text show,
+# so that reverting restores them as one unit. Derived text (rendered HTML,
+# the search document) is left out: services.article_revert renders it
+# again, and storing it would more than double the size of every revision.
+# Registered last: the rows come from infobox.STORAGE, which needs the
+# models above.
+from .infobox import ARTICLE_ROWS  # noqa: E402
+
+versioned(follow=ARTICLE_ROWS, exclude=("lead_html", "search_document"))(Article)

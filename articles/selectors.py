@@ -116,15 +116,7 @@ def article_page(*, article: Article) -> ArticlePage:
 
 def infobox_lines(article: Article, figures: list[PopulationFigure]) -> list[InfoboxLine]:
     """The infobox as labelled lines, in the order of the wiki-text."""
-    lists: dict[str, list[Link]] = {storage.field.attr: [] for storage in ROW_STORAGE}
-    urls = {storage.field.attr: storage.url_name for storage in ROW_STORAGE}
-    for attr, name, slug, _position in _infobox_lists(article):
-        if urls[attr]:
-            lists[attr].append(Link(name, reverse(urls[attr], kwargs={"slug": slug})))
-        elif slug:  # a title with its published article
-            lists[attr].append(Link(name, reverse("article-detail", kwargs={"slug": slug})))
-        else:
-            lists[attr].append(Link(name, missing=True))
+    lists = infobox_lists(article)
     typed: list[InfoboxLine] = []
     for storage in STORAGE:
         label = storage.field.label
@@ -149,9 +141,23 @@ def infobox_lines(article: Article, figures: list[PopulationFigure]) -> list[Inf
     return wikitext.merge_rows(typed, extras)
 
 
-def _infobox_lists(article: Article):
+def infobox_lists(article: Article) -> dict[str, list[Link]]:
     """Every list of the infobox (places, languages, religions, related
-    groups) in one query: (attr, name, slug, position) rows."""
+    groups) as links, by the field's attribute, in one query."""
+    lists: dict[str, list[Link]] = {storage.field.attr: [] for storage in ROW_STORAGE}
+    urls = {storage.field.attr: storage.url_name for storage in ROW_STORAGE}
+    for attr, name, slug, _position in _infobox_rows(article):
+        if urls[attr]:
+            lists[attr].append(Link(name, reverse(urls[attr], kwargs={"slug": slug})))
+        elif slug:  # a title with its published article
+            lists[attr].append(Link(name, reverse("article-detail", kwargs={"slug": slug})))
+        else:
+            lists[attr].append(Link(name, missing=True))
+    return lists
+
+
+def _infobox_rows(article: Article):
+    """(attr, name, slug, position) rows of every list, one UNION query."""
     text = CharField()
     parts = [
         storage.model.objects.filter(article=article)

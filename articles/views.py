@@ -9,7 +9,8 @@ from taggit.models import Tag
 from encyclopedia.pagecache import page_cache
 from .editor_tools import can_preview, editor_tools
 from .lookups import former_slug_redirect
-from .models import Article, Language, Religion
+from .infobox import TERM_STORAGE
+from .models import Article
 from .selectors import article_page
 
 PAGE_SIZE = 50
@@ -74,10 +75,10 @@ def article_index(request):
 
 # Pages listing the communities that share an infobox term or a tag:
 # (model, Article lookup, heading with the term's name).
+# By URL name: the model, the Article field reaching it, the heading.
 TERM_PAGES = {
-    "tag": (Tag, "tags", "Articles tagged “{}”"),
-    "language": (Language, "languages", "Communities that speak {}"),
-    "religion": (Religion, "religions", "Communities that follow {}"),
+    "tag-detail": (Tag, "tags", "Articles tagged “{}”"),
+    **{s.url_name: (s.target, s.many_to_many, s.heading) for s in TERM_STORAGE},
 }
 
 

@@ -57,6 +57,13 @@ def article_text(n: int) -> str:
     )
 
 
+def database(engine: str, name: str, sqlite_path: Path) -> tuple[str, str]:
+    """(PostgreSQL database name or "", DATABASE_URL) for a bench database."""
+    if engine == "postgres":
+        return name, f"{PG_SERVER}/{name}"
+    return "", f"sqlite:///{sqlite_path}"
+
+
 def production_env(database_url: str, static_root: Path | None = None) -> dict:
     """The environment of a process with production settings (debug off, a
     random secret key) over plain http on 127.0.0.1, on ``database_url``,
@@ -97,12 +104,10 @@ class Site:
     def __init__(self, articles: int = 300, editors: int = 0, engine: str = "postgres"):
         self.tmp = Path(tempfile.mkdtemp(prefix="encyclopedia-bench-"))
         self.engine = engine
-        if engine == "postgres":
-            self.db_name = f"encyclopedia_bench_{os.getpid()}_{secrets.token_hex(3)}"
-            self.database_url = f"{PG_SERVER}/{self.db_name}"
-        else:
-            self.db_name = ""
-            self.database_url = f"sqlite:///{self.tmp / 'bench.sqlite3'}"
+        self.db_name, self.database_url = database(
+            engine, f"encyclopedia_bench_{os.getpid()}_{secrets.token_hex(3)}",
+            self.tmp / "bench.sqlite3",
+        )
         self.env = production_env(self.database_url, static_root=self.tmp / "static")
         self.articles = articles
         self.editors = editors

@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import PG_SERVER, PYTHON, log, production_env
+from bench.common import PG_SERVER, PYTHON, database, log, production_env
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 PARTS = ROOT / "bench" / "results"
@@ -88,12 +88,9 @@ class Dataset:
     def __init__(self, n: int, engine: str, tmp: Path):
         self.n = n
         self.engine = engine
-        if engine == "postgres":
-            self.name = f"encyclopedia_bench_{n}_{os.getpid()}"
-            self.url = f"{PG_SERVER}/{self.name}"
-        else:
-            self.name = ""
-            self.url = f"sqlite:///{tmp / f'bench-{n}.sqlite3'}"
+        self.name, self.url = database(
+            engine, f"encyclopedia_bench_{n}_{os.getpid()}", tmp / f"bench-{n}.sqlite3"
+        )
         self.files = tmp / f"files-{n}"
         self.env = production_env(self.url)
         self.import_seconds = self.import_rss = 0.0

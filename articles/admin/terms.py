@@ -1,12 +1,13 @@
-"""The admins of the infobox's terms: languages and religions (only
-declarations). Tags are django-taggit's, with its own admin."""
+"""The admins of the infobox's terms: one for each list of terms the
+infobox declares (languages, religions). Tags are django-taggit's, with its
+own admin."""
 
 from django.contrib import admin
 
-from ..models import Language, Religion
+from ..infobox import TERM_STORAGE
 
 
-@admin.register(Language, Religion)
+@admin.register(*(s.target for s in TERM_STORAGE))
 class InfoboxTermAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]

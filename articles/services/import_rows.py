@@ -12,7 +12,7 @@ from people.models import Person, Place, validate_name
 
 from .. import markdown, wikitext
 from ..communities import community_from_title
-from ..infobox import ROW_STORAGE
+from ..infobox import ROW_STORAGE, columns_from
 from ..models import (
     Article,
     InfoboxRow,
@@ -129,11 +129,9 @@ def _build_article(
     admin's forms check them (foreign keys and uniqueness aside: the import
     looked those up itself)."""
     built = _BuiltArticle(article, created=article.pk is None)
-    population = doc.infobox.population
     article.lead = doc.lead
-    article.group_name = doc.infobox.group
-    article.population = population.count if population else None
-    article.population_note = population.note if population else ""
+    for column, value in columns_from(doc.infobox).items():
+        setattr(article, column, value)
     parsed = community_from_title(article.title)
     if parsed:
         if not article.origin_group:

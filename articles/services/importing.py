@@ -247,7 +247,10 @@ class _ImportRun:
             Place, sorted(set(hosts.values())), kind=Place.Kind.COUNTRY
         )
         places.update(_get_or_create_named_many(
-            Place, sorted({p for _, d in docs for p in d.infobox.places} - places.keys())
+            Place, sorted({
+                p for _, d in docs for s in ROW_STORAGE if s.kind is Kind.PLACES
+                for p in getattr(d.infobox, s.field.attr)
+            } - places.keys())
         ))
         new_places = list({
             p.pk: (p.pk, p.name) for p in places.values() if p.name not in self.names.places

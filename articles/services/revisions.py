@@ -15,8 +15,8 @@ from reversion.errors import RevertError
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options as reversion_options
 
-from ..infobox import ROW_STORAGE
-from ..models import ARTICLE_ROWS, Article
+from ..infobox import ARTICLE_ROWS, ROW_STORAGE
+from ..models import Article
 from .refresh import article_refresh
 
 

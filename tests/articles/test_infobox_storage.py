@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.infobox import ROW_STORAGE
-from articles.models import ARTICLE_ROWS, Article
+from articles.infobox import ARTICLE_ROWS, ROW_STORAGE
+from articles.models import Article
 from articles.services import articles_import, search_document_update
 from articles.services.import_rows import _BUILT_ROWS
 from articles.wikitext.infobox import Kind

@@ -8,7 +8,8 @@ from django.core import serializers
 from reversion.models import Version
 from reversion.revisions import _get_options
 
-from articles.models import ARTICLE_ROWS, Article, PersonMention
+from articles.infobox import ARTICLE_ROWS
+from articles.models import Article, PersonMention
 from articles.services import article_revert, article_revision_save, articles_import
 from people.models import Person
 
