@@ -1,0 +1,60 @@
+"""The articles app's models, one subject a module, as Wagtail splits
+``wagtail/models/``; every model is importable from ``articles.models``.
+
+- ``article``: Article, its queryset and its validators.
+- ``rows``: the rows inside an article (infobox terms and lists, extra
+  infobox rows, sections, See also).
+- ``mentions``: people and places mentioned, ``[[links]]``, former titles.
+- ``population``: the population history's figures.
+- ``references``: sources (shared), an article's references, citations.
+- ``jobs``: background admin imports.
+"""
+
+from reversion import register as versioned
+
+from .article import (
+    Article,
+    ArticleQuerySet,
+    MillisecondDateTimeField,
+    normalize_title,
+    published_slug,
+    validate_body,
+    validate_lead,
+    validate_title,
+)
+from .jobs import ImportJob
+from .mentions import FormerName, Mention, MentionQuerySet, PersonMention, PlaceMention, WikiLink
+from .population import PopulationFigure
+from .references import ArticleReference, Citation, Source
+from .rows import (
+    ArticleLanguage,
+    ArticleReligion,
+    InfoboxRow,
+    InfoboxTerm,
+    Language,
+    Ordered,
+    PopulationPlace,
+    RelatedGroup,
+    Religion,
+    Section,
+    SeeAlso,
+)
+
+# A revision holds the article with every row its page and wiki-text show,
+# so that reverting restores them as one unit. Derived text (rendered HTML,
+# the search document) is left out: services.article_revert renders it
+# again, and storing it would more than double the size of every revision.
+# Registered last: the rows come from infobox.STORAGE, which needs the
+# models above.
+from ..infobox import ARTICLE_ROWS  # noqa: E402
+
+versioned(follow=ARTICLE_ROWS, exclude=("lead_html", "search_document"))(Article)
+
+__all__ = [
+    "Article", "ArticleLanguage", "ArticleQuerySet", "ArticleReference", "ArticleReligion",
+    "Citation", "FormerName", "ImportJob", "InfoboxRow", "InfoboxTerm", "Language", "Mention",
+    "MentionQuerySet", "MillisecondDateTimeField", "Ordered", "PersonMention", "PlaceMention",
+    "PopulationFigure", "PopulationPlace", "RelatedGroup", "Religion", "Section", "SeeAlso",
+    "Source", "WikiLink", "normalize_title", "published_slug", "validate_body", "validate_lead",
+    "validate_title",
+]

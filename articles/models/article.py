@@ -1,0 +1,214 @@
+"""The article: its validators, its queryset and the Article model."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.urls import reverse
+from taggit.managers import TaggableManager
+
+from people.models import Person, Place, validate_line, validate_name
+
+from .. import wikitext
+from ..wikitext.document import MAX_LINE_LENGTH as MAX_NAME_LENGTH
+
+
+def _raise_as_validation_error(check, value: str, **kwargs) -> None:
+    try:
+        check(value, **kwargs)
+    except wikitext.WikitextError as exc:
+        raise ValidationError(f"Line {exc.line}: {exc.message}") from None
+
+
+def validate_lead(value: str) -> None:
+    _raise_as_validation_error(wikitext.check_block_text, value, lead=True)
+
+
+def validate_body(value: str) -> None:
+    _raise_as_validation_error(wikitext.check_block_text, value)
+
+
+def validate_title(value: str) -> None:
+    """For titles and headings: exported, they sit between '=' marks."""
+    validate_name(value)
+    if value != value.strip() or value.startswith("=") or value.endswith("="):
+        raise ValidationError("May not start or end with '=' or spaces.")
+
+
+def normalize_title(instance: models.Model, field: str) -> None:
+    """Store ``field`` in its one form (NFC, no invisible characters), and
+    refuse it when another article already has that form: "Russians in
+    Afghanistan" + U+200B would otherwise be a second, look-alike article."""
+    value = getattr(instance, field)
+    normal = wikitext.names.normalize_name(value)
+    setattr(instance, field, normal)
+    if normal != value and field == "title":
+        other = Article.objects.filter(title=normal).exclude(pk=instance.pk).exists()
+        if other:
+            raise ValidationError({field: (
+                f"An article titled {normal!r} already exists: this title differs from it "
+                "only by invisible characters or Unicode form."
+            )})
+
+
+def published_slug(title_field: str) -> Subquery:
+    """The slug of the published article titled as the row's ``title_field``
+    says (None while there is none), resolved on read so that it follows
+    articles being written, published or renamed."""
+    return Subquery(
+        Article.objects.published().filter(title=OuterRef(title_field)).values("slug")[:1]
+    )
+
+
+class MillisecondDateTimeField(models.DateTimeField):
+    """Stored to the millisecond, which is what dumpdata keeps: a restored
+    backup then renders every page (times included) byte for byte."""
+
+    def pre_save(self, model_instance, add):
+        value = super().pre_save(model_instance, add)
+        if value is not None and value.microsecond % 1000:
+            value = value.replace(microsecond=value.microsecond - value.microsecond % 1000)
+            setattr(model_instance, self.attname, value)
+        return value
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> "ArticleQuerySet":
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def listing(self) -> "ArticleQuerySet":
+        """Just what lists of articles show."""
+        return self.only("title", "slug", "group_name", "population", "population_note")
+
+    def with_document(self) -> "ArticleQuerySet":
+        """Everything an article's wiki-text holds, in a fixed number of queries."""
+        # The row models and the infobox storage import Article.
+        from ..infobox import ROW_STORAGE
+        from .references import ArticleReference, Citation
+        from .rows import SeeAlso
+
+        return self.prefetch_related(
+            "sections",
+            Prefetch("see_also", SeeAlso.objects.select_related("target")),
+            "extra_rows",
+            *(storage.prefetch() for storage in ROW_STORAGE),
+            Prefetch("references", ArticleReference.objects.select_related("source")),
+            Prefetch("citations", Citation.objects.select_related("reference")),
+        )
+
+    def for_page(self) -> "ArticleQuerySet":
+        """The article for its public page; selectors.article_page reads the
+        rest. Not the wiki-text nor the search document: the page shows
+        neither."""
+        return self.select_related("origin_country", "host_country").defer(
+            "lead", "search_document"
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_title])
+    slug = models.SlugField(max_length=MAX_NAME_LENGTH, unique=True, allow_unicode=True)
+    lead = models.TextField(
+        blank=True,
+        validators=[validate_lead],
+        help_text="Paragraphs before the first heading, separated by blank lines.",
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created = MillisecondDateTimeField(auto_now_add=True)
+    updated = MillisecondDateTimeField(auto_now=True)
+    tags = TaggableManager(blank=True)
+
+    # The infobox ("Infobox ethnic group"): typed fields and ordered rows.
+    group_name = models.CharField(
+        "group", max_length=MAX_NAME_LENGTH, blank=True, validators=[validate_line]
+    )
+    population = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(wikitext.document.MAX_POPULATION)],
+        help_text="Head count; leave empty when it is not a number.",
+    )
+    population_note = models.CharField(
+        max_length=MAX_NAME_LENGTH,
+        blank=True,
+        validators=[validate_line],
+        help_text="Shown in brackets after the count (\"2009 est.\"), or the whole figure "
+        "when there is no count (\"several thousand\").",
+    )
+    population_places = models.ManyToManyField(
+        Place, through="PopulationPlace", related_name="population_articles", blank=True
+    )
+    languages = models.ManyToManyField(
+        "Language", through="ArticleLanguage", related_name="articles", blank=True
+    )
+    religions = models.ManyToManyField(
+        "Religion", through="ArticleReligion", related_name="articles", blank=True
+    )
+
+    # The community: "Russians in Afghanistan" is the origin group
+    # "Russians" (from Russia) living in the host country Afghanistan.
+    origin_group = models.CharField(
+        max_length=MAX_NAME_LENGTH, blank=True, validators=[validate_line],
+        help_text="The group, as in the title \"Russians in Afghanistan\": Russians.",
+    )
+    origin_country = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="emigrant_articles",
+        help_text="Where the group comes from (Russia).",
+    )
+    host_country = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="host_articles",
+        help_text="Where the community lives (Afghanistan).",
+    )
+
+    # Derived when the article is saved (services.article_refresh), never typed.
+    lead_html = models.TextField(blank=True, editable=False)
+    search_document = models.TextField(blank=True, editable=False)
+    # Verifiability (wikitext.verifiability), kept as columns so that the
+    # admin sorts and filters without parsing every article.
+    paragraphs = models.PositiveIntegerField(default=0, editable=False)
+    cited_paragraphs = models.PositiveIntegerField(default=0, editable=False)
+    citations_needed = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [models.Index(fields=["status", "-updated"], name="article_status_updated")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("article-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        normalize_title(self, "title")
+        self.lead = wikitext.normalize_text(self.lead)
+        if self.population is None and wikitext.starts_with_count(self.population_note):
+            # Exported, it would read back as a count, not as a note.
+            raise ValidationError(
+                {"population": "The note starts with a number: enter it as the population."}
+            )
+
+    def mentioned_people(self) -> models.QuerySet:
+        """People shown as mentioned: found in the text or added by hand."""
+        return Person.objects.filter(
+            pk__in=self.person_mentions.shown().values("person_id")
+        )
+
+    def mentioned_places(self) -> models.QuerySet:
+        return Place.objects.filter(
+            pk__in=self.place_mentions.shown().values("place_id")
+        )
+
+    @property
+    def population_figure(self) -> wikitext.Population | None:
+        if self.population is None and not self.population_note:
+            return None
+        return wikitext.Population(self.population, self.population_note)

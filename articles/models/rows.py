@@ -1,0 +1,196 @@
+"""The rows inside an article: infobox terms and lists, extra infobox rows, sections and See also."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from reversion import register as versioned
+
+from people.models import NamedByKey, Place, validate_line, validate_name
+
+from .. import wikitext
+from ..wikitext.document import MAX_LINE_LENGTH as MAX_NAME_LENGTH
+from .article import Article, normalize_title, validate_body, validate_title
+
+
+class Ordered(models.Model):
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+
+class InfoboxTerm(NamedByKey):
+    """A value that many infoboxes share and readers browse by; unique by
+    name_key, so "Dari" and "dari" are one language."""
+
+    name = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_name])
+    slug = models.SlugField(max_length=MAX_NAME_LENGTH, unique=True, allow_unicode=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        # Langs and Rels are comma-separated lists in the wiki-text.
+        if "," in self.name:
+            raise ValidationError({"name": "A name may not contain a comma."})
+        self.clean_name()
+
+
+class Language(InfoboxTerm):
+    pass
+
+
+class Religion(InfoboxTerm):
+    pass
+
+
+@versioned()
+class PopulationPlace(Ordered):
+    """A place with a significant population (the infobox's Popplace)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="place_rows")
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(Ordered.Meta):
+        verbose_name = "region with significant population"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "place"], name="unique_population_place")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.place)
+
+
+@versioned()
+class ArticleLanguage(Ordered):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="language_rows")
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(Ordered.Meta):
+        verbose_name = "language"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "language"], name="unique_article_language")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.language)
+
+
+@versioned()
+class ArticleReligion(Ordered):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="religion_rows")
+    religion = models.ForeignKey(Religion, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(Ordered.Meta):
+        verbose_name = "religion"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "religion"], name="unique_article_religion")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.religion)
+
+
+@versioned()
+class RelatedGroup(Ordered):
+    """A related ethnic group (the infobox's Related), by the title of its
+    article; the page links it while a published article has that title."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_rows")
+    title = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_title])
+
+    class Meta(Ordered.Meta):
+        verbose_name = "related ethnic group"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "title"], name="unique_related_group")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        self.title = wikitext.names.normalize_name(self.title)
+        # Related is a comma-separated list in the wiki-text.
+        if "," in self.title:
+            raise ValidationError({"title": "A related group's title may not contain a comma."})
+
+
+@versioned()
+class InfoboxRow(Ordered):
+    """An infobox row with no typed field, kept as written.
+
+    ``position`` is the row's place among all the infobox's rows.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="extra_rows")
+    key = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_line])
+    value = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_line])
+
+    class Meta(Ordered.Meta):
+        verbose_name = "other infobox row"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.value}"
+
+    def clean(self) -> None:
+        if ":" in self.key:
+            raise ValidationError({"key": "A key may not contain ':'."})
+        if self.key.casefold() in {key.casefold() for key in wikitext.KNOWN_KEYS}:
+            raise ValidationError({"key": f"Use the article's own field for {self.key!r}."})
+
+
+@versioned(exclude=("body_html",))
+class Section(Ordered):
+    class Level(models.IntegerChoices):
+        SECTION = 2, "Section (==)"
+        SUBSECTION = 3, "Subsection (===)"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_title])
+    level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.SECTION)
+    body = models.TextField(
+        blank=True, validators=[validate_body],
+        help_text="Markdown. Link to articles with [[Title]] or [[Title|label]].",
+    )
+    body_html = models.TextField(blank=True, editable=False)
+
+    class Meta(Ordered.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def clean(self) -> None:
+        self.body = wikitext.normalize_text(self.body)
+        if self.level == self.Level.SECTION and self.heading.casefold() == "see also":
+            raise ValidationError({"heading": "Add related articles as See also rows instead."})
+
+
+@versioned()
+class SeeAlso(Ordered):
+    """A related article, by title; ``target`` is set while such an article exists."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="see_also")
+    target_title = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_title])
+    target = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="see_also_incoming",
+    )
+
+    class Meta(Ordered.Meta):
+        verbose_name = "See also link"
+        verbose_name_plural = "See also"
+
+    def __str__(self) -> str:
+        return self.target_title
+
+    def clean(self) -> None:
+        normalize_title(self, "target_title")
