@@ -24,10 +24,12 @@ from django.utils.text import Truncator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from .citations import csl_item
 from .infobox import STORAGE, infobox_from
 from .lookups import former_slug_redirect
-from .models import Article, SeeAlso
+from .models import Article, ArticleReference, Citation, SeeAlso
 from .selectors import anchored_sections, infobox_lists
+from .wikitext import CITATION_NEEDED
 from .wikitext.infobox import Kind
 
 SITE_NAME = "Diaspora Encyclopedia"
@@ -41,13 +43,19 @@ _BLOCK_END = re.compile(
     re.IGNORECASE,
 )
 _SPACE = re.compile(r"\s+")
+# The citation superscripts (articles.citations): "[2]: p. 42" and "[citation
+# needed]" mean nothing in a summary. Only the renderer writes a <sup> with
+# these classes: an editor's typed tags are text in the stored HTML.
+_CITATIONS = re.compile(r'<sup class="(?:reference|citation-needed)"[^>]*>.*?</sup>', re.DOTALL)
 
 
 def plain_text(html_text: str, words: int | None = None) -> str:
     """Rendered (sanitised) HTML as one line of plain text, unescaped, and
-    cut to ``words`` words with an ellipsis when longer. The result is
-    *not* HTML: whatever writes it out must escape it."""
-    text = strip_tags(_BLOCK_END.sub(r"\1 ", html_text or ""))
+    cut to ``words`` words with an ellipsis when longer, without its
+    citation superscripts. The result is *not* HTML: whatever writes it out
+    must escape it."""
+    text = _CITATIONS.sub("", html_text or "")
+    text = strip_tags(_BLOCK_END.sub(r"\1 ", text))
     text = _SPACE.sub(" ", html.unescape(text)).strip()
     if words is not None:
         text = Truncator(text).words(words)
@@ -113,10 +121,11 @@ def article_json_ld(article: Article, *, url: str, tags=None, place_url=None) ->
 
 def article_queryset():
     """A published article with all that its JSON holds but the infobox's
-    lists (``infobox_data`` reads them in one query): nine queries whatever
+    lists (``infobox_data`` reads them in one query): eleven queries whatever
     its size, with that one: the article, sections, See also (with targets),
     extra rows, tags, people mentioned, places mentioned, the population
-    history and the infobox's lists."""
+    history, the references (with their sources), the citations (with their
+    references' keys) and the infobox's lists."""
     return (
         Article.objects.published()
         .prefetch_related(
@@ -127,6 +136,8 @@ def article_queryset():
             _shown("person_mentions", "person", to_attr="shown_people"),
             _shown("place_mentions", "place", to_attr="shown_places"),
             "population_figures",
+            Prefetch("references", ArticleReference.objects.select_related("source")),
+            Prefetch("citations", Citation.objects.select_related("reference")),
         )
     )
 
@@ -186,6 +197,31 @@ def article_data(article: Article, request: HttpRequest) -> dict[str, Any]:
             {"year": f.year, "period": f.period, "count": f.count, "note": f.note}
             for f in article.population_figures.all()
         ],
+        **citations_data(article, absolute),
+    }
+
+
+def citations_data(article: Article, absolute: Callable[[str], str]) -> dict[str, Any]:
+    """``references``: the References entries in their written order as
+    CSL-JSON items (``id`` is the key; ``custom.source_url`` the source's
+    page); ``citations``: every use in reading order (infobox, lead,
+    sections) with its key ("?" for citation needed), locator, place
+    (Citation.place) and number (as the page shows it; null for "?")."""
+    uses = list(article.citations.all())
+    order = dict.fromkeys(c.reference.key for c in uses if c.reference is not None)
+    numbers = {key: n for n, key in enumerate(order, 1)}
+    citations = []
+    for use in uses:
+        key = use.reference.key if use.reference is not None else CITATION_NEEDED
+        citations.append({
+            "key": key, "locator": use.locator, "place": use.place, "number": numbers.get(key),
+        })
+    return {
+        "references": [
+            csl_item(row, source_url=absolute(row.source.get_absolute_url()))
+            for row in article.references.all()
+        ],
+        "citations": citations,
     }
 
 

@@ -11,7 +11,8 @@ here, its model and a migration.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,6 +114,10 @@ ARTICLE_ROWS: tuple[str, ...] = (
     "sections", "see_also", "extra_rows",
     *(s.rows for s in ROW_STORAGE),
     "population_figures", "person_mentions", "place_mentions",
+    # Sources and citations (issue 12): an entry points at a shared Source,
+    # which has revisions of its own; the article's revision holds the
+    # entries and every use of them.
+    "references", "citations",
 )
 
 
@@ -122,15 +127,58 @@ def population_of(count: int | None, note: str) -> wikitext.Population | None:
     return wikitext.Population(count, note or "")
 
 
+# Where an infobox citation stands (Citation.place): after a typed row, by
+# its key as FIELDS spells it, or after an extra row, by its position.
+INFOBOX_PLACE = "infobox:"
+INFOBOX_EXTRA_PLACE = "infobox-extra:"
+
+
+def infobox_citations(infobox: wikitext.Infobox) -> list[tuple[str, tuple[wikitext.Marker, ...]]]:
+    """(place, markers) of each infobox row with markers, in the rows'
+    written order: the Citation rows of the infobox, in that order."""
+    typed = [
+        (INFOBOX_PLACE + f.key, tuple(infobox.citations.get(f.key, ())))
+        for f in wikitext.FIELDS
+        if f.is_set(getattr(infobox, f.attr))
+    ]
+    extras = [(row.position, (f"{INFOBOX_EXTRA_PLACE}{row.position}", tuple(row.markers)))
+              for row in infobox.extras]
+    return [(place, markers) for place, markers in wikitext.merge_rows(typed, extras) if markers]
+
+
+def markers_by_place(
+    citations: Iterable[tuple[str, wikitext.Marker]],
+) -> dict[str, tuple[wikitext.Marker, ...]]:
+    """(place, marker) pairs in order, grouped by place: what
+    :func:`infobox_from` takes as ``citations``."""
+    grouped: dict[str, list[wikitext.Marker]] = {}
+    for place, marker in citations:
+        grouped.setdefault(place, []).append(marker)
+    return {place: tuple(markers) for place, markers in grouped.items()}
+
+
 def infobox_from(
     *,
     column: Callable[[str], Any],
     names: Callable[[Storage], list[str]],
     extras: list[wikitext.ExtraRow],
+    citations: Mapping[str, tuple[wikitext.Marker, ...]] | None = None,
 ) -> wikitext.Infobox:
     """The infobox from stored values: ``column(name)`` reads a column of
-    the article, ``names(storage)`` the ordered names of a list's rows."""
+    the article, ``names(storage)`` the ordered names of a list's rows;
+    ``citations`` the markers after the rows, by place (Citation.place,
+    see :func:`markers_by_place`; places of the text are ignored)."""
+    citations = citations or {}
+    if citations:
+        extras = [
+            dataclasses.replace(row, markers=citations.get(f"{INFOBOX_EXTRA_PLACE}{row.position}", ()))
+            for row in extras
+        ]
     infobox = wikitext.Infobox(extras=extras)
+    for f in wikitext.FIELDS:
+        markers = citations.get(INFOBOX_PLACE + f.key)
+        if markers:
+            infobox.citations[f.key] = markers
     for storage in STORAGE:
         if storage.kind is Kind.TEXT:
             value: Any = column(storage.columns[0]) or ""
@@ -156,18 +204,24 @@ def columns_from(infobox: wikitext.Infobox) -> dict[str, Any]:
 
 
 def article_infobox(article: Article) -> wikitext.Infobox:
-    """The article's infobox as its wiki-text has it; fetch the article with
-    ``Article.objects.with_document()`` for a fixed number of queries."""
+    """The article's infobox as its wiki-text has it, citations included;
+    fetch the article with ``Article.objects.with_document()`` for a fixed
+    number of queries."""
     return infobox_from(
         column=lambda name: getattr(article, name),
         names=lambda storage: [storage.name_of(row) for row in getattr(article, storage.rows).all()],
         extras=[
             wikitext.ExtraRow(row.key, row.value, row.position) for row in article.extra_rows.all()
         ],
+        citations=markers_by_place(
+            (c.place, c.marker) for c in article.citations.all()
+            if c.place.startswith((INFOBOX_PLACE, INFOBOX_EXTRA_PLACE))
+        ),
     )
 
 
 __all__ = [
-    "ARTICLE_ROWS", "ROW_STORAGE", "STORAGE", "TERM_STORAGE", "Storage", "article_infobox",
-    "columns_from", "infobox_from", "population_of",
+    "ARTICLE_ROWS", "INFOBOX_EXTRA_PLACE", "INFOBOX_PLACE", "ROW_STORAGE", "STORAGE",
+    "TERM_STORAGE", "Storage", "article_infobox", "columns_from", "infobox_citations",
+    "infobox_from", "markers_by_place", "population_of",
 ]

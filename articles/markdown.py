@@ -1,5 +1,7 @@
 """Markdown for leads and section bodies: CommonMark without raw HTML, plus
-``[[Article title]]`` and ``[[Article title|label]]`` links, sanitised.
+``[[Article title]]`` and ``[[Article title|label]]`` links and, given a
+``markers`` function (see ``articles.citations``), citation markers
+``[^key]``, sanitised.
 
 Parsed and rendered by cmark-gfm (GitHub's C implementation, through the
 ``cmarkgfm`` package): its work is linear in the text, where pure-Python
@@ -11,12 +13,17 @@ on a request.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 
 import cffi
 import nh3
 from cmarkgfm import _cmark
+
+from .wikitext import references
+from .wikitext.references import Marker
 
 _LINK_RE = re.compile(r"\[\[([^\[\]\n|]+)(?:\|([^\[\]\n]+))?\]\]")
 
@@ -28,6 +35,9 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
     "span": {"class", "title"},
+    # Citation superscripts (articles.citations): the id is what the
+    # References list links back to.
+    "sup": {"class", "id"},
     "ol": {"start"},
     "th": {"align"},
     "td": {"align"},
@@ -41,10 +51,20 @@ def link_titles(text: str) -> list[str]:
     return list(dict.fromkeys(match.group(1).strip() for match in _LINK_RE.finditer(text)))
 
 
-def render(text: str, urls: Mapping[str, str]) -> str:
+# What a citation marker becomes: (its HTML in text, its HTML inside a
+# link's text, where a second link cannot go). Called once per marker of the
+# text, in the order they are written, also for those that end up inside
+# code (shown as written): the caller counts uses as the text's markers are.
+MarkerHTML = Callable[[Marker], tuple[str, str]]
+
+
+def render(text: str, urls: Mapping[str, str], *, markers: MarkerHTML | None = None) -> str:
     """Markdown to safe HTML. ``urls`` maps linked titles to the URLs of
-    existing articles; titles it leaves out are shown as missing."""
-    return _cleaner.clean(_to_html(text, urls))
+    existing articles; titles it leaves out are shown as missing. With
+    ``markers``, each citation marker is replaced by the HTML it returns
+    (a marker is opaque to Markdown: a "|" in its locator splits no table
+    cell, a "*" starts no emphasis); without, markers are text."""
+    return _cleaner.clean(_to_html(text, urls, markers))
 
 
 def _render_wikilink(title: str, label: str, urls: Mapping[str, str]) -> str:
@@ -154,31 +174,105 @@ def _check_node_types() -> None:
 
 _check_node_types()
 
-# A wiki-link is swapped for a placeholder before parsing, so that cmark sees
-# one run of plain text (markdown-it's wikilink rule read the raw source: the
-# label is never Markdown, and "[[a]](/url)" is no link). The brackets are
-# Unicode punctuation like "[" and "]", so emphasis next to a link parses the
-# same; the private-use character keeps editors' text from looking like one.
-_PLACEHOLDER = "\u2045\ue000{}\u2046"
-_PLACEHOLDER_RE = re.compile("\u2045\ue000([0-9]+)\u2046")
+# A wiki-link or citation marker is swapped for a placeholder before
+# parsing, so that cmark sees one run of plain text (markdown-it's wikilink
+# rule read the raw source: the label is never Markdown, and "[[a]](/url)"
+# is no link). The brackets are Unicode punctuation like "[" and "]", so
+# emphasis next to a link parses the same; the private-use character is one
+# the text does not hold, so that no editor's text can pass for one.
+_OPEN, _CLOSE = "\u2045", "\u2046"
+_MARKS = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
 # An HTML block re-parsed as Markdown: its lines that start with "<".
 _LINE_START_TAG_RE = re.compile(r"^( {0,3})<", re.MULTILINE)
 
 
-def _to_html(text: str, urls: Mapping[str, str]) -> str:
-    links: list[re.Match[str]] = []
+@lru_cache(maxsize=8)
+def _placeholder_re(mark: str) -> re.Pattern[str]:
+    return re.compile(f"{_OPEN}{mark}([0-9]+){_CLOSE}")
 
-    def hide(match: re.Match[str]) -> str:
-        links.append(match)
-        return _PLACEHOLDER.format(len(links) - 1)
 
+def _free_mark(text: str) -> str:
+    """A private-use character that ``text`` does not hold."""
+    if "\ue000" not in text:
+        return "\ue000"
+    used = set(text)
+    for codes in _MARKS:
+        for code in codes:
+            if chr(code) not in used:
+                return chr(code)
+    raise ValueError("the text holds every private-use character")
+
+
+@dataclass
+class _Hidden:
+    """What the text's placeholders stand for, by number: the text as
+    written (``sources``), and a wiki-link's match or a marker's HTML."""
+
+    mark: str
+    sources: list[str] = field(default_factory=list)
+    links: dict[int, re.Match[str]] = field(default_factory=dict)
+    markers: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _placeholder_re(self.mark)
+
+    def source_of(self, value: str) -> str:
+        """``value`` with its placeholders put back as written."""
+        return self.pattern.sub(lambda m: self.sources[int(m.group(1))], value)
+
+
+def _hide(text: str, markers: MarkerHTML | None) -> tuple[str, _Hidden]:
+    """``text`` with its wiki-links and (with ``markers``) citation markers
+    replaced by placeholders. Both are found in the text as written, as
+    ``link_titles`` and ``wikitext.find_markers`` find them; where a link
+    and a marker overlap ("[^a|[[b]]]", "[[^a]]") the marker wins, as in the
+    wiki-text. Linear in the length of the text."""
+    hidden = _Hidden(_free_mark(text))
+    found: list[tuple[int, int, Marker | re.Match[str]]] = []
+    if markers is not None and references.MARKER_START in text:
+        # Stored text has passed the parser, which refuses a malformed "[^";
+        # one that got in anyway is left as written (as strip_markers does).
+        found = [
+            (start, end, marker)
+            for marker, start, end in references.find_markers(text, strict=False)
+        ]
+    spans: list[tuple[int, int, Marker | re.Match[str]]] = []
+    next_marker, marker_end = 0, 0
+    for match in _LINK_RE.finditer(text):
+        while next_marker < len(found) and found[next_marker][0] < match.start():
+            spans.append(found[next_marker])
+            marker_end = found[next_marker][1]
+            next_marker += 1
+        if marker_end > match.start() or (
+            next_marker < len(found) and found[next_marker][0] < match.end()
+        ):
+            continue  # overlaps a marker
+        spans.append((match.start(), match.end(), match))
+    spans.extend(found[next_marker:])
+    pieces: list[str] = []
+    position = 0
+    for start, end, item in spans:
+        number = len(hidden.sources)
+        hidden.sources.append(text[start:end])
+        if isinstance(item, Marker):
+            hidden.markers[number] = markers(item)  # in the order they are written
+        else:
+            hidden.links[number] = item
+        pieces += [text[position:start], f"{_OPEN}{hidden.mark}{number}{_CLOSE}"]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces), hidden
+
+
+def _to_html(text: str, urls: Mapping[str, str], markers: MarkerHTML | None = None) -> str:
     # NUL is U+FFFD in CommonMark; done first so that our C strings (the
     # wiki-links' HTML) never end early at one.
-    source = _LINK_RE.sub(hide, text.replace("\0", "\ufffd"))
+    source, hidden = _hide(text.replace("\0", "\ufffd"), markers)
     parser, doc = _parse(source)
     try:
-        if "<" in source or links:
-            _rewrite(doc, links, urls)
+        if "<" in source or hidden.sources:
+            _rewrite(doc, hidden, urls)
         output = _lib.cmark_render_html(
             doc, _RENDER_OPTIONS, _lib.cmark_parser_get_syntax_extensions(parser))
         try:
@@ -227,20 +321,15 @@ def _insert_before(node, node_type: int, literal: str) -> None:
         raise RuntimeError(f"cmark-gfm refused a node of type {node_type:#x}")
 
 
-def _rewrite(doc, links: list[re.Match[str]], urls: Mapping[str, str]) -> None:
-    """Typed HTML becomes text, placeholders become wiki-links where they
-    are text and their source everywhere else (code, URLs, titles)."""
-
-    def source_of(value: str) -> str:
-        return _PLACEHOLDER_RE.sub(
-            lambda m: links[int(m.group(1))].group(0) if int(m.group(1)) < len(links)
-            else m.group(0), value)
-
+def _rewrite(doc, hidden: _Hidden, urls: Mapping[str, str]) -> None:
+    """Typed HTML becomes text, placeholders become wiki-links and citations
+    where they are text and their source everywhere else (code, URLs,
+    titles)."""
     # Each round turns the HTML nodes found into Markdown; HTML blocks
     # re-parsed may hold more (a "- <div>" line), so until none are left.
     while True:
         _lib.cmark_consolidate_text_nodes(doc)
-        html_blocks, texts, typed_tags = [], [], False
+        html_blocks, typed_tags = [], False
         for node_type, node in _nodes(doc):
             if node_type == _HTML_BLOCK:
                 html_blocks.append(node)
@@ -250,31 +339,56 @@ def _rewrite(doc, links: list[re.Match[str]], urls: Mapping[str, str]) -> None:
                 _insert_before(node, _TEXT, _get(_lib.cmark_node_get_literal, node))
                 _lib.cmark_node_free(node)
                 typed_tags = True
-            elif links:
-                if node_type == _TEXT:
-                    texts.append(node)
-                elif node_type in (_CODE, _CODE_BLOCK):
+            elif hidden.sources:
+                if node_type in (_CODE, _CODE_BLOCK):
                     _restore(node, _lib.cmark_node_get_literal, _lib.cmark_node_set_literal,
-                             source_of)
+                             hidden)
                     if node_type == _CODE_BLOCK:
                         _restore(node, _lib.cmark_node_get_fence_info,
-                                 _lib.cmark_node_set_fence_info, source_of)
+                                 _lib.cmark_node_set_fence_info, hidden)
                 elif node_type in (_LINK, _IMAGE):
-                    _restore(node, _lib.cmark_node_get_url, _lib.cmark_node_set_url, source_of)
-                    _restore(node, _lib.cmark_node_get_title, _lib.cmark_node_set_title,
-                             source_of)
+                    _restore(node, _lib.cmark_node_get_url, _lib.cmark_node_set_url, hidden)
+                    _restore(node, _lib.cmark_node_get_title, _lib.cmark_node_set_title, hidden)
         if html_blocks:
             _reparse_html_blocks(html_blocks)
         elif not typed_tags:
             break
-    for node in texts:
-        _split_wikilinks(node, links, urls, source_of)
+    if hidden.sources:
+        for node, inside in _placeholder_texts(doc, hidden.mark):
+            _split_placeholders(node, hidden, urls, inside)
 
 
-def _restore(node, getter, setter, source_of) -> None:
+# Where a text node stands, for its citations: in text, in a link's text
+# (no second link inside it) or in an image's description (plain text).
+_IN_TEXT, _IN_LINK, _IN_IMAGE = 0, 1, 2
+
+
+def _placeholder_texts(doc, mark: str) -> list[tuple[object, int]]:
+    """The text nodes holding a placeholder, each with where it stands,
+    in one walk of the tree (links and images open and close)."""
+    found = []
+    links = images = 0
+    it = _lib.cmark_iter_new(doc)
+    try:
+        while (event := _lib.cmark_iter_next(it)) != _EVENT_DONE:
+            node = _lib.cmark_iter_get_node(it)
+            node_type = _lib.cmark_node_get_type(node)
+            step = 1 if event == _EVENT_ENTER else -1
+            if node_type == _LINK:
+                links += step
+            elif node_type == _IMAGE:
+                images += step
+            elif node_type == _TEXT and mark in _get(_lib.cmark_node_get_literal, node):
+                found.append((node, _IN_IMAGE if images else _IN_LINK if links else _IN_TEXT))
+    finally:
+        _lib.cmark_iter_free(it)
+    return found
+
+
+def _restore(node, getter, setter, hidden: _Hidden) -> None:
     value = _get(getter, node)
-    if "\ue000" in value:
-        setter(node, source_of(value).encode())
+    if hidden.mark in value:
+        setter(node, hidden.source_of(value).encode())
 
 
 def _reparse_html_blocks(blocks: list) -> None:
@@ -351,32 +465,36 @@ def _join_paragraphs(joins: list) -> None:
         joined[right] = left
 
 
-def _split_wikilinks(node, links: list[re.Match[str]], urls: Mapping[str, str],
-                     source_of) -> None:
+def _split_placeholders(node, hidden: _Hidden, urls: Mapping[str, str], inside: int) -> None:
     literal = _get(_lib.cmark_node_get_literal, node)
-    if "\ue000" not in literal:
-        return
     parent = _lib.cmark_node_parent(node)
     if _lib.cmark_node_get_type(parent) == _LINK:
         url = _get(_lib.cmark_node_get_url, parent)
-        restored = source_of(literal)
+        restored = hidden.source_of(literal)
         if url in (restored, "mailto:" + restored):
             # An autolink's text is its URL, as markdown-it left it.
             _lib.cmark_node_set_literal(node, restored.encode())
             return
+    if inside == _IN_IMAGE:
+        # An image's description is its alt text: plain, as written.
+        _lib.cmark_node_set_literal(node, hidden.source_of(literal).encode())
+        return
     pos = 0
-    for match in _PLACEHOLDER_RE.finditer(literal):
-        index = int(match.group(1))
-        if index >= len(links):
-            continue
+    for match in hidden.pattern.finditer(literal):
+        number = int(match.group(1))
         if match.start() > pos:
             _insert_before(node, _TEXT, literal[pos:match.start()])
-        title = links[index].group(1).strip()
-        label = (links[index].group(2) or title).strip()
-        _insert_before(node, _HTML_INLINE, _render_wikilink(title, label, urls))
+        if number in hidden.links:
+            link = hidden.links[number]
+            title = link.group(1).strip()
+            label = (link.group(2) or title).strip()
+            _insert_before(node, _HTML_INLINE, _render_wikilink(title, label, urls))
+        else:
+            in_text, in_link = hidden.markers[number]
+            _insert_before(node, _HTML_INLINE, in_link if inside == _IN_LINK else in_text)
         pos = match.end()
     if pos < len(literal):
-        _insert_before(node, _TEXT, source_of(literal[pos:]))
+        _insert_before(node, _TEXT, literal[pos:])
     _lib.cmark_node_free(node)
 
 

@@ -16,7 +16,8 @@ from reversion.models import Revision
 from people.models import Person, Place
 
 from . import wikitext
-from .infobox import ROW_STORAGE, infobox_from
+from .infobox import INFOBOX_EXTRA_PLACE, INFOBOX_PLACE, ROW_STORAGE, infobox_from
+from .models import Source
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 
@@ -31,6 +32,8 @@ class ArticleState:
     see_also: str = ""
     population_history: str = ""
     mentions: str = ""
+    references: str = ""  # "[^smith] The Railway and the Steppe (book)", in order
+    citations: str = ""  # "[^smith|p. 42] in History", in order
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,50 @@ def state_of(revision: Revision) -> ArticleState:
         f"{names['person'].get(r['person_id'], '?')} ({r['state']})" for r in by_model["personmention"]
     ] + [f"{names['place'].get(r['place_id'], '?')} ({r['state']})" for r in by_model["placemention"]]
     state.mentions = "\n".join(sorted(mentions))
+    _references_and_citations(state, ordered)
     return state
+
+
+def _references_and_citations(state: ArticleState, ordered) -> None:
+    """The revision's references, by their sources' titles as they are now
+    (one query), and each use of them, by where it stands."""
+    references = ordered("articlereference")
+    sources = dict(
+        (pk, (title, type_))
+        for pk, title, type_ in Source.objects.filter(
+            pk__in={r["source_id"] for r in references}
+        ).values_list("pk", "title", "type")
+    )
+    lines = []
+    for r in references:
+        title, type_ = sources.get(r["source_id"], ("?", "?"))
+        details = "".join(
+            f", {label} {value}" for label, value in (("accessed", r["accessed"]), ("quote", r["quote"]))
+            if value
+        ) + "".join(f"; {name}: {value}" for name, value in r["extras"] or ())
+        lines.append(f"[^{r['key']}] {title} ({type_}){details}")
+    state.references = "\n".join(lines)
+    keys = {r["id"]: r["key"] for r in references}
+    headings = {str(r["position"]): r["heading"] for r in ordered("section")}
+    extras = {str(r["position"]): r["key"] for r in ordered("infoboxrow")}
+
+    def where(place: str) -> str:
+        if place == "lead":
+            return "the lead"
+        if place.startswith("section:"):
+            return headings.get(place.removeprefix("section:"), place)
+        if place.startswith(INFOBOX_PLACE):
+            return f"the infobox ({place.removeprefix(INFOBOX_PLACE)})"
+        if place.startswith(INFOBOX_EXTRA_PLACE):
+            position = place.removeprefix(INFOBOX_EXTRA_PLACE)
+            return f"the infobox ({extras.get(position, position)})"
+        return place
+
+    uses = []
+    for c in ordered("citation"):
+        key = wikitext.CITATION_NEEDED if c["reference_id"] is None else keys.get(c["reference_id"], "?")
+        uses.append(f"{wikitext.Marker(key, c['locator'])} in {where(c['place'])}")
+    state.citations = "\n".join(uses)
 
 
 def _names(by_model: dict[str, list[dict]]) -> dict[str, dict[int, str]]:
@@ -139,6 +185,8 @@ def diff(old: ArticleState, new: ArticleState) -> list[Change]:
     _compare("See also", old.see_also, new.see_also)
     _compare("Population history", old.population_history, new.population_history)
     _compare("Mentions", old.mentions, new.mentions)
+    _compare("References", old.references, new.references)
+    _compare("Citations", old.citations, new.citations)
     return changes
 
 

@@ -3,28 +3,47 @@ queries whatever the size of the article."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
 from people.models import Place
 
 from . import wikitext
+from .citations import (
+    CitationRenderer,
+    CitedSource,
+    backlink_label,
+    citation_html,
+    cited_source,
+    note_id,
+    use_id,
+)
 from .communities import SEPARATOR, community_from_title, reverse_community_title
-from .infobox import ROW_STORAGE, STORAGE
+from .infobox import INFOBOX_EXTRA_PLACE, INFOBOX_PLACE, ROW_STORAGE, STORAGE
 from .models import (
     Article,
+    ArticleReference,
+    Citation,
     PersonMention,
     PlaceMention,
     PopulationFigure,
     SeeAlso,
     Section,
+    Source,
 )
 from .wikitext.infobox import Kind
 
 TOC_MIN_SECTIONS = 3
+# Ids the page gives its own parts; a section's anchor is never one of them.
+RESERVED_ANCHORS = frozenset({
+    "see-also", "infobox", "mentions", "related", "contents", "references", "general-references",
+})
+CITATION_IDS = ("cite-note-", "cite-ref-")  # articles.citations.note_id, use_id
 
 
 @dataclass(frozen=True)
@@ -38,6 +57,27 @@ class Link:
 class InfoboxLine:
     label: str
     values: tuple[Link, ...]
+    citations: SafeString | str = ""  # the row's citation superscripts (articles.citations)
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """A link from a References entry back to one use of it: "^" for the
+    only use, else "a", "b", "c"..."""
+
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
+class PageReference:
+    """An entry of the References list."""
+
+    key: str
+    number: int | None  # None: a general reference, which no marker uses
+    anchor: str  # its id: what the superscripts link to
+    backlinks: tuple[Backlink, ...]
+    html: SafeString  # the citation (articles.citations.citation_html)
 
 
 @dataclass(frozen=True)
@@ -83,15 +123,26 @@ class ArticlePage:
     tags: list = field(default_factory=list)
     chart: PopulationChart | None = None
     related: list[RelatedGroup] = field(default_factory=list)
+    # Numbered in order of first use, then the general references.
+    references: list[PageReference] = field(default_factory=list)
 
     @property
     def show_toc(self) -> bool:
         return len(self.sections) >= TOC_MIN_SECTIONS
 
+    @property
+    def cited(self) -> list[PageReference]:
+        return [r for r in self.references if r.number is not None]
+
+    @property
+    def general_references(self) -> list[PageReference]:
+        return [r for r in self.references if r.number is None]
+
 
 def article_page(*, article: Article) -> ArticlePage:
     """Everything the article page shows; ``article`` comes from
-    ``Article.objects.for_page()``. Nine queries in all, with the article's."""
+    ``Article.objects.for_page()``. Eleven queries in all, with the
+    article's, whatever the number of references and citations."""
     # Only the columns the page shows: not the wiki-text of the sections,
     # nor the whole rows (texts, search documents) of the See also targets.
     sections = list(article.sections.defer("body"))
@@ -101,9 +152,10 @@ def article_page(*, article: Article) -> ArticlePage:
         "position", "article_id", "target_title", "target_id",
         "target__title", "target__slug", "target__status",
     )
+    references, infobox_citations = article_references(article)
     return ArticlePage(
         article=article,
-        infobox=infobox_lines(article, figures),
+        infobox=infobox_lines(article, figures, infobox_citations),
         sections=anchored_sections(sections),
         see_also=list(see_also),
         people=people,
@@ -111,19 +163,27 @@ def article_page(*, article: Article) -> ArticlePage:
         tags=sorted(article.tags.all(), key=lambda tag: tag.name.casefold()),
         chart=population_chart(figures),
         related=related_articles(article),
+        references=references,
     )
 
 
-def infobox_lines(article: Article, figures: list[PopulationFigure]) -> list[InfoboxLine]:
-    """The infobox as labelled lines, in the order of the wiki-text."""
+def infobox_lines(
+    article: Article,
+    figures: list[PopulationFigure],
+    citations: dict[str, SafeString] | None = None,
+) -> list[InfoboxLine]:
+    """The infobox as labelled lines, in the order of the wiki-text;
+    ``citations`` are the rows' superscripts by Citation.place."""
+    citations = citations or {}
     lists = infobox_lists(article)
     typed: list[InfoboxLine] = []
     for storage in STORAGE:
         label = storage.field.label
+        cited = citations.get(INFOBOX_PLACE + storage.field.key, "")
         if storage.kind is Kind.TEXT:
             text = getattr(article, storage.columns[0])
             if text:
-                typed.append(InfoboxLine(label, (Link(text),)))
+                typed.append(InfoboxLine(label, (Link(text),), cited))
         elif storage.kind is Kind.POPULATION:
             population = article.population_figure
             if population is None and figures:
@@ -131,14 +191,65 @@ def infobox_lines(article: Article, figures: list[PopulationFigure]) -> list[Inf
                 note = f"{latest.label}{', ' + latest.note if latest.note else ''}"
                 population = wikitext.Population(latest.count, note)
             if population is not None:
-                typed.append(InfoboxLine(label, (Link(str(population)),)))
+                typed.append(InfoboxLine(label, (Link(str(population)),), cited))
         elif lists[storage.field.attr]:
-            typed.append(InfoboxLine(label, tuple(lists[storage.field.attr])))
+            typed.append(InfoboxLine(label, tuple(lists[storage.field.attr]), cited))
     extras = [
-        (row.position, InfoboxLine(row.key, (Link(row.value),)))
+        (row.position, InfoboxLine(
+            row.key, (Link(row.value),), citations.get(f"{INFOBOX_EXTRA_PLACE}{row.position}", "")
+        ))
         for row in article.extra_rows.all()
     ]
     return wikitext.merge_rows(typed, extras)
+
+
+def article_references(article: Article) -> tuple[list[PageReference], dict[str, SafeString]]:
+    """The References list (numbered entries in order of first use, then
+    the general references in their written order) and the infobox rows'
+    superscripts by Citation.place, numbered as the stored lead and section
+    HTML are (both count the article's Citation rows in order). Two queries:
+    the uses, and the entries with their sources."""
+    uses = list(
+        Citation.objects.filter(article=article)
+        .order_by("position", "pk")
+        .values_list("reference__key", "locator", "place")
+    )
+    order = list(dict.fromkeys(key for key, _, _ in uses if key is not None))
+    renderer = CitationRenderer(order)
+    infobox: dict[str, list[wikitext.Marker]] = {}
+    for key, locator, place in uses:
+        if place.startswith((INFOBOX_PLACE, INFOBOX_EXTRA_PLACE)):
+            marker = wikitext.Marker(wikitext.CITATION_NEEDED if key is None else key, locator)
+            infobox.setdefault(place, []).append(marker)
+    # In the rows' order of first use, as the refresh counted them.
+    superscripts = {place: renderer.infobox(markers) for place, markers in infobox.items()}
+    counts = Counter(key for key, _, _ in uses if key is not None)
+    entries = []
+    for reference in (
+        ArticleReference.objects.filter(article=article)
+        .select_related("source")
+        .order_by("position", "pk")
+    ):
+        key = reference.key
+        number = renderer.number(key)
+        if counts[key] == 1:
+            backlinks: tuple[Backlink, ...] = (Backlink("^", f"#{use_id(key, 0)}"),)
+        else:
+            backlinks = tuple(
+                Backlink(backlink_label(i), f"#{use_id(key, i)}") for i in range(counts[key])
+            )
+        entries.append(PageReference(
+            key=key,
+            number=number,
+            anchor=note_id(key),
+            backlinks=backlinks if number is not None else (),
+            html=citation_html(
+                cited_source(reference.source), accessed=reference.accessed, quote=reference.quote
+            ),
+        ))
+    # Numbered first, by number; the general ones keep their written order.
+    entries.sort(key=lambda entry: (entry.number is None, entry.number or 0))
+    return entries, superscripts
 
 
 def infobox_lists(article: Article) -> dict[str, list[Link]]:
@@ -200,7 +311,7 @@ def anchored_sections(sections: list[Section]) -> list[PageSection]:
     for section in sections:
         base = slugify(section.heading, allow_unicode=True) or "section"
         anchor, n = base, 1
-        while anchor in used or anchor in {"see-also", "infobox", "mentions", "related", "contents"}:
+        while anchor in used or anchor in RESERVED_ANCHORS or anchor.startswith(CITATION_IDS):
             n += 1
             anchor = f"{base}-{n}"
         used.add(anchor)
@@ -306,3 +417,43 @@ def related_articles(article: Article) -> list[RelatedGroup]:
         ]),
     ]
     return [g for g in groups if g.links]
+
+
+# --- sources -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    source: Source
+    cite: CitedSource
+    html: SafeString  # the source cited as the References lists cite it
+
+
+def cited_sources():
+    """The sources that a published article cites, by a References entry
+    or a population figure: the public ones (a source only drafts cite is
+    as private as they are)."""
+    published = Article.Status.PUBLISHED
+    return Source.objects.filter(
+        Exists(ArticleReference.objects.filter(source=OuterRef("pk"), article__status=published))
+        | Exists(PopulationFigure.objects.filter(source=OuterRef("pk"), article__status=published))
+    )
+
+
+def source_page(*, source: Source) -> SourcePage:
+    """What the source's page shows of the source itself (no query)."""
+    cite = cited_source(source)
+    return SourcePage(source=source, cite=cite, html=citation_html(cite))
+
+
+def citing_articles(source: Source):
+    """The published articles citing ``source``, A to Z, as lists show them."""
+    return (
+        Article.objects.published()
+        .filter(
+            Exists(ArticleReference.objects.filter(source=source, article=OuterRef("pk")))
+            | Exists(PopulationFigure.objects.filter(source=source, article=OuterRef("pk")))
+        )
+        .listing()
+        .order_by("title", "pk")
+    )

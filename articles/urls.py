@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_people, views_search
+from . import views, views_people, views_search, views_sources
 from .infobox import TERM_STORAGE
 
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     # People and places list the articles that name them: see views_people.
     path("people/<uslug:slug>/", views_people.person_detail, name="person-detail"),
     path("places/<uslug:slug>/", views_people.place_detail, name="place-detail"),
+    # Sources: those that published articles cite, and the articles citing each.
+    path("sources/", views_sources.source_index, name="source-index"),
+    path("sources/<uslug:slug>/", views_sources.source_detail, name="source-detail"),
 ]

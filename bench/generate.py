@@ -3,8 +3,11 @@
 Each article: an "X in Y" title, an infobox of 6 rows (group, population,
 3 places, languages, religions, one extra row), a lead, 8 sections of about
 200 words that name 3 people and 3 places and link other articles with
-[[...]], 5 See also rows, and (added after the import, as editors do) a
-population history of 4 figures.
+[[...]], 5 See also rows, 5 references cited from the infobox, the lead and
+the sections (a census shared by the articles of one host country and
+year, a book and a journal article from a pool that many articles share, a
+news article and a web page of the article's own), and (added after the
+import, as editors do) a population history of 4 figures.
 
 The same seed gives the same bytes. Names are made from syllables, so any N
 up to millions has distinct titles, people and places.
@@ -32,6 +35,7 @@ HEADINGS = ["History", "Early settlement", "Soviet period", "Demographics",
 SECTIONS = 8
 SECTION_WORDS = 200
 SEE_ALSO = 5
+REFERENCES = 5
 POPULATION_YEARS = (1960, 1980, 2000, 2020)
 
 
@@ -83,6 +87,13 @@ class World:
                 alias = ""
             self.people.append((name, alias))
         self.languages = [c.name[:-2] + "ian" for c in self.countries[:40]] + ["Russian"]
+        # Books and journal articles that many articles cite: one of each
+        # per about ten articles. Drawn last, so the rest stays as it was.
+        self.books: list[str] = []
+        self.journals: list[str] = []
+        for index in range(max(5, articles // 10)):
+            self.books.append(_book(rng, index))
+            self.journals.append(_journal(rng, index))
         self.titles: list[tuple[str, Country, Country]] = []
         pairs = rng.sample(range(count * (count - 1)), articles)
         for pair in pairs:
@@ -92,6 +103,75 @@ class World:
                 host_index += 1
             host = self.countries[host_index]
             self.titles.append((f"{origin.demonym} in {host.name}", origin, host))
+
+
+def _isbn13(first12: str) -> str:
+    check = (10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12)) % 10) % 10
+    return f"{first12[:3]}-{first12[3]}-{first12[4:7]}-{first12[7:12]}-{check}"
+
+
+def _book(rng: random.Random, index: int) -> str:
+    """The rows of a shared book's entry (after ``- [^book]``)."""
+    return "\n".join([
+        "  - Type: book",
+        f"  - Title: The {_name(rng, 2)} and the {rng.choice(WORDS).capitalize()}, volume {index + 1}",
+        f"  - Author: {rng.choice(FIRST)} {_name(rng, 3)}",
+        f"  - Author: {rng.choice(FIRST)} {_name(rng, 2)}",
+        f"  - Publisher: {_name(rng, 2)} Press",
+        f"  - Date: {rng.randint(1950, 2020)}",
+        f"  - Isbn: {_isbn13(f'978{index:09}')}",
+    ])
+
+
+def _journal(rng: random.Random, index: int) -> str:
+    return "\n".join([
+        "  - Type: journal",
+        f"  - Title: {rng.choice(WORDS).capitalize()} and {rng.choice(WORDS)} among the "
+        f"{_name(rng, 3)}ians",
+        f"  - Author: {rng.choice(FIRST)} {_name(rng, 3)}",
+        f"  - Work: Journal of {_name(rng, 2)} Studies",
+        f"  - Date: {rng.randint(1990, 2023)}-{rng.randint(1, 12):02}",
+        f"  - Doi: 10.5555/bench.{index}",
+    ])
+
+
+def references(world: World, index: int, host: Country, year: int, seed: int = 1) -> list[str]:
+    """The References section of article ``index`` (its own random stream:
+    the rest of the article is as it was before references)."""
+    rng = random.Random(seed * 3_000_017 + index)
+    slug = host.name.lower()
+    lines = [
+        "==References==",
+        "- [^census]",
+        "  - Type: report",
+        f"  - Title: Population census of {host.name} {year}",
+        f"  - Publisher: Statistics agency of {host.name}",
+        f"  - Date: {year}",
+        f"  - Url: https://stat.{slug}.example/census/{year}",
+        f"  - Accessed: 20{rng.randint(10, 23)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+        "- [^book]",
+        rng.choice(world.books),
+        "- [^journal]",
+        rng.choice(world.journals),
+        "- [^news]",
+        "  - Type: news",
+        f"  - Title: {rng.choice(WORDS).capitalize()} of the {host.demonym} {rng.choice(WORDS)}",
+        f"  - Work: The {rng.choice(world.cities)} Times",
+        f"  - Date: 20{rng.randint(10, 23)}-0{rng.randint(1, 9)}-2{rng.randint(0, 8)}",
+        f"  - Url: https://news.example/{index}/{rng.randint(1000, 9999)}.html",
+        f"  - Archive-url: https://web.archive.org/web/2024/https://news.example/{index}",
+        "  - Archive-date: 2024-01-01",
+        "- [^web]",
+        f"  - Title: {host.demonym} {rng.choice(WORDS)} {index}",
+        f"  - Url: https://{slug}.example/pages/{index}",
+        "  - Accessed: 2024-03-01",
+        "  - Language: ru",
+    ]
+    return lines
+
+
+# The markers after each section's first paragraph, in turn.
+_SECTION_MARKERS = ["[^book|p. {}]", "[^news]", "[^journal]", "[^web][^census]", "[^book|pp. {}–{}]"]
 
 
 def _sentence(rng: random.Random, words: int, names: list[str]) -> str:
@@ -128,7 +208,7 @@ def article(world: World, index: int, seed: int = 1) -> str:
         "",
         "Infobox",
         f"- Group: {title}",
-        f"- Population: {rng.randint(200, 3_000_000):,} ({year} est.)",
+        f"- Population: {rng.randint(200, 3_000_000):,} ({year} est.) [^census]",
         f"- Popplace: {places[0]}, {places[1]} and {places[2]}",
         f"- Langs: {origin.name[:-2]}ian, {host.name[:-2]}ian",
         "- Rels: " + ", ".join(rng.sample(RELIGIONS, rng.randint(1, 2))),
@@ -136,20 +216,24 @@ def article(world: World, index: int, seed: int = 1) -> str:
         "",
         f"There are estimated to be many {origin.demonym} in {host.name}. "
         + _paragraph(rng, 60, names)
-        + f" See also [[{others[0]}]].",
+        + f" See also [[{others[0]}]].[^census]",
         "",
     ]
     headings = rng.sample(HEADINGS, SECTIONS)
     for number, heading in enumerate(headings):
         lines.append(f"=={heading}==")
         body = _paragraph(rng, SECTION_WORDS // 2, names)
-        body += f" The [[{others[1 + number % 2]}]] community is related."
+        page = 10 + 7 * number
+        marker = _SECTION_MARKERS[number % len(_SECTION_MARKERS)].format(page, page + 3)
+        body += f" The [[{others[1 + number % 2]}]] community is related.{marker}"
         lines.append(body)
         lines.append("")
         lines.append(_paragraph(rng, SECTION_WORDS // 2, names))
         lines.append("")
     lines.append("==See also==")
     lines.extend(f"- {t}" for t in others[2 : 2 + SEE_ALSO])
+    lines.append("")
+    lines.extend(references(world, index, host, year, seed))
     return "\n".join(lines) + "\n"
 
 

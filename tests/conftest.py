@@ -62,6 +62,8 @@ def _editors_group(request):
     from django.db import connection
 
     if not Group.objects.filter(name="Editors").exists():
-        migration = importlib.import_module("articles.migrations.0003_editors_group")
+        made = importlib.import_module("articles.migrations.0003_editors_group")
+        extended = importlib.import_module("articles.migrations.0012_editors_sources")
         with connection.schema_editor(atomic=False) as schema_editor:
-            migration.create_editors_group(apps, schema_editor)
+            made.create_editors_group(apps, schema_editor)
+            extended.grant(apps, schema_editor)

@@ -1,8 +1,9 @@
 import factory
 from django.utils.text import slugify
 
-from articles.models import Article, InfoboxRow, SeeAlso, Section
+from articles.models import Article, ArticleReference, Citation, InfoboxRow, SeeAlso, Section, Source
 from articles.services import article_refresh
+from articles.sources import source_identity
 from people.models import Alias, Person, Place
 
 
@@ -97,3 +98,58 @@ class InfoboxRowFactory(RefreshArticle):
     key = "Related"
     value = "Ukrainians in Afghanistan"
     position = 5
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    """A web page; its identity is that of its URL, as the import makes it."""
+
+    class Meta:
+        model = Source
+        skip_postgeneration_save = True
+
+    type = Source.Type.WEB
+    title = factory.Sequence(lambda n: f"Source {n}")
+    url = factory.Sequence(lambda n: f"https://example.org/source/{n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    identity = factory.LazyAttribute(lambda o: source_identity(
+        doi=o.doi, isbn=o.isbn, url=o.url, title=o.title, work=o.work, publisher=o.publisher,
+        date=o.date,
+    ))
+    work = ""
+    publisher = ""
+    date = ""
+    isbn = ""
+    doi = ""
+
+
+class ArticleReferenceFactory(RefreshArticle):
+    """An entry of an article's References (no marker cites it yet)."""
+
+    class Meta:
+        model = ArticleReference
+        skip_postgeneration_save = True
+
+    article = factory.SubFactory(ArticleFactory)
+    key = factory.Sequence(lambda n: f"ref-{n}")
+    source = factory.SubFactory(SourceFactory)
+    position = factory.Sequence(lambda n: n)
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    """An infobox citation (text citations come from the text: write the
+    marker into the lead or a section and refresh the article)."""
+
+    class Meta:
+        model = Citation
+        skip_postgeneration_save = True
+
+    article = factory.SubFactory(ArticleFactory)
+    reference = factory.SubFactory(ArticleReferenceFactory, article=factory.SelfAttribute("..article"))
+    place = "infobox:Population"
+    locator = ""
+    position = 0
+
+    @factory.post_generation
+    def refresh(obj, create, extracted, **kwargs):
+        if create:
+            article_refresh(article=obj.article)

@@ -54,6 +54,8 @@ READ_SIDE = (
     "articles.views",
     "articles.views_people",
     "articles.views_search",
+    "articles.views_sources",
+    "articles.citations",
     "articles.feeds",
     "articles.sitemaps",
     "articles.search",

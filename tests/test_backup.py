@@ -19,8 +19,9 @@ Why these options:
 * What is dumped: everything except what ``migrate`` creates by itself
   (``contenttypes``, ``auth.permission``) and what is not worth keeping
   (``sessions``: people log in again). That is ``articles`` and ``people``
-  (with the derived rows and columns: rendered HTML, search document,
-  [[link]] rows, former names, mentions), ``taggit`` (tags and tagged items),
+  (sources, the articles' references and citations, and the derived rows
+  and columns: rendered HTML, search document, [[link]] rows, former
+  names, mentions, verifiability counts), ``taggit`` (tags and tagged items),
   ``reversion`` (the revision history that history, diffs and revert read),
   ``auth.user`` and ``auth.group`` (revisions, the admin log and the Editors
   group point at them; the group's permissions go by natural key) and
@@ -61,8 +62,8 @@ Why these options:
 
 The test renders every public page (home, A–Z index for every letter, every
 article, former-slug redirect, person, place, tag, language and religion
-page, searches, the feed, the sitemap index and sections, the JSON view,
-robots.txt), backs up, empties the database with ``flush``, restores, and
+page, the sources index and every source page, searches, the feed, the
+sitemap index and sections, the JSON view, robots.txt), backs up, empties the database with ``flush``, restores, and
 renders again, comparing status, Content-Type, Location and body. It runs on
 SQLite and on PostgreSQL (DATABASE_URL).
 """
@@ -82,7 +83,17 @@ from django.test import Client
 from reversion.models import Revision, Version
 from taggit.models import Tag
 
-from articles.models import Article, Language, Mention, PersonMention, Religion
+from articles.models import (
+    Article,
+    ArticleReference,
+    Citation,
+    Language,
+    Mention,
+    PersonMention,
+    PopulationFigure,
+    Religion,
+    Source,
+)
 from articles.services import article_refresh, article_revision_save, articles_import
 from articles.sitemaps import SITEMAPS
 from articles.views import LETTERS
@@ -115,11 +126,11 @@ direction, and [[Tajiks in Russia|Tajiks]] for a page that does not exist yet.
 Many settled in Moscow after 1992. Noor Mohammad is sometimes named among them, wrongly.
 
 ==History==
-Students and officers came from Kabul in the 1980s.
+Students and officers came from Kabul in the 1980s.[^kabul|pp. 12–14]
 
 ===After 1992===
-- traders at the markets
-- refugees
+- traders at the markets[^census]
+- refugees[^?]
 
 ==Culture==
 Newspapers in Dari: *Sadaye Afghan*, and a club in **Moscow**.
@@ -127,6 +138,26 @@ Newspapers in Dari: *Sadaye Afghan*, and a club in **Moscow**.
 ==See also==
 - Russians in Afghanistan
 - Afghans in Germany
+
+==References==
+- [^census]
+  - Type: report
+  - Title: All-Russian population census 2010
+  - Publisher: Rosstat
+  - Date: 2010
+  - Url: https://rosstat.gov.ru/vpn_popul
+  - Accessed: 2020-02-01
+  - Language: ru
+- [^kabul]
+  - Type: book
+  - Title: Kabul and Its Neighbours
+  - Author: A. Historian
+  - Author: B. Coauthor
+  - Publisher: Example Press
+  - Date: 2004
+  - Isbn: 978-0-00-000000-2
+  - Quote: "They came to study."
+  - Volume: 2
 """
 
 ARMENIANS = """\
@@ -137,15 +168,25 @@ Infobox
 - Population: several hundred
 - Popplace: Kabul
 - Langs: Armenian, Dari
-- Rels: Armenian Apostolic Church
+- Rels: Armenian Apostolic Church [^kabul|p. 3]
 
-Armenians lived in Kabul from the 18th century; compare [[Afghans in Russia]].
+Armenians lived in Kabul from the 18th century; compare [[Afghans in Russia]].[^kabul]
 
 ==History==
 Ahmad Shah Massoud is not part of this story.
 
 ==See also==
 - Russians in Afghanistan
+
+==References==
+- [^kabul]
+  - Type: book
+  - Title: Kabul and Its Neighbours
+  - Author: A. Historian
+  - Author: B. Coauthor
+  - Publisher: Example Press
+  - Date: 2004
+  - Isbn: 978-0-00-000000-2
 """
 
 UZBEKS = """\
@@ -175,7 +216,11 @@ def build_site() -> None:
     afghans = Article.objects.get(title="Afghans in Russia")
     afghans.tags.add("Afghan diaspora", "Russia")
     afghans.population_figures.create(year=1989, period="1980s", count=20000, note="roughly")
-    afghans.population_figures.create(year=2015, count=150000, note="est.")
+    census = Source.objects.get(title="All-Russian population census 2010")
+    afghans.population_figures.create(
+        year=2010, count=150000, low=120000, high=180000, method="census", source=census,
+        locator="table 4", note="est.",
+    )
     # Hand-made mentions: one added, one found and then removed by hand.
     PersonMention.objects.get_or_create(
         article=afghans, person=Person.objects.get(slug="ahmad-shah-massoud"),
@@ -215,6 +260,8 @@ def public_urls() -> list[str]:
     urls += [f"/tags/{slug}/" for slug in Tag.objects.values_list("slug", flat=True)]
     urls += [f"/languages/{slug}/" for slug in Language.objects.values_list("slug", flat=True)]
     urls += [f"/religions/{slug}/" for slug in Religion.objects.values_list("slug", flat=True)]
+    urls += ["/sources/"]
+    urls += [f"/sources/{slug}/" for slug in Source.objects.values_list("slug", flat=True)]
     return sorted(set(urls))
 
 
@@ -243,6 +290,10 @@ def milliseconds(when):
     return when.replace(microsecond=when.microsecond // 1000 * 1000)
 
 
+def milliseconds_row(row: tuple) -> tuple:
+    return tuple(milliseconds(v) if hasattr(v, "microsecond") else v for v in row)
+
+
 def history() -> list[tuple]:
     """Every revision and version as the admin's history and revert read them."""
     revisions = [
@@ -255,6 +306,17 @@ def history() -> list[tuple]:
         for v in Version.objects.order_by("pk")
     ]
     return revisions + versions
+
+
+def sources() -> list[tuple]:
+    """The sources, each article's references and citations, and the
+    population figures that cite a source, row by row."""
+    return [
+        *Source.objects.order_by("pk").values_list(),
+        *ArticleReference.objects.order_by("pk").values_list(),
+        *Citation.objects.order_by("pk").values_list(),
+        *PopulationFigure.objects.order_by("pk").values_list(),
+    ]
 
 
 def accounts() -> list[tuple]:
@@ -295,6 +357,11 @@ def backed_up_site(tmp_path: Path) -> tuple[list[str], dict, dict]:
     assert before["/api/articles/armenians-in-afghanistan/"][0] == 301
     assert before["/wiki/uzbeks-in-afghanistan/"][0] == 404
     assert b"Afghan diaspora" in before["/wiki/afghans-in-russia/"][3]
+    # A source two articles cite: one row, its page listing both.
+    [kabul] = Source.objects.filter(title="Kabul and Its Neighbours")
+    assert kabul.references.count() == 2
+    assert before[f"/sources/{kabul.slug}/"][0] == 200
+    assert Citation.objects.filter(reference__isnull=True).count() == 1
     exported = export(tmp_path / "wikitext-before")
     assert len(exported) == 4
     return urls, before, exported
@@ -304,6 +371,11 @@ def test_backup_and_restore_gives_every_public_page_back_byte_for_byte(tmp_path)
     urls, before, exported = backed_up_site(tmp_path)
     revisions = history()
     users = accounts()
+    cited = sources()
+    assert (Source.objects.count(), ArticleReference.objects.count(), Citation.objects.count()) == (
+        2, 3, 5
+    )
+    assert PopulationFigure.objects.filter(source__isnull=False).count() == 1
 
     backup_and_restore(tmp_path, "json")
 
@@ -313,6 +385,7 @@ def test_backup_and_restore_gives_every_public_page_back_byte_for_byte(tmp_path)
     assert export(tmp_path / "wikitext-after") == exported
     assert history() == revisions
     assert accounts() == users
+    assert [milliseconds_row(row) for row in sources()] == [milliseconds_row(r) for r in cited]
     editors = Group.objects.get(name="Editors")
     assert editors.permissions.filter(codename="change_article").exists()
 

@@ -37,9 +37,11 @@ SEED_ARTICLE = "russians-in-afghanistan"
 _ROWS = (
     "section", "seealso", "infoboxrow", "populationplace", "articlelanguage",
     "articlereligion", "populationfigure", "personmention", "placemention",
+    "relatedgroup", "articlereference", "citation",
 )
 EDITOR_PERMISSIONS = frozenset(
-    {("articles", f"{action}_{model}") for model in ("article", "language", "religion")
+    {("articles", f"{action}_{model}")
+     for model in ("article", "language", "religion", "source")
      for action in ("add", "change", "view")}
     | {("articles", f"{action}_{model}") for model in _ROWS
        for action in ("add", "change", "delete", "view")}
@@ -55,7 +57,7 @@ def test_editors_group_has_exactly_the_expected_permissions(db):
     group = Group.objects.get(name="Editors")
     granted = set(group.permissions.values_list("content_type__app_label", "codename"))
     assert granted == EDITOR_PERMISSIONS
-    assert len(granted) == 60
+    assert len(granted) == len(EDITOR_PERMISSIONS) == 75
 
 
 def test_editors_group_has_no_auth_permissions(db):
@@ -425,6 +427,8 @@ def _admin_object(label: str, editor: User):
         return editor
     if label == "auth.group":
         return Group.objects.get(name="Editors")
+    if label == "articles.source":
+        return _seed_source()
     model = apps.get_model(label)
     obj = model._default_manager.order_by("pk").first()
     if obj is None:
@@ -485,6 +489,8 @@ PUBLIC_URLS = [
     ("language-detail", "/languages/russian/", "language-detail"),
     ("religion-detail", "/religions/sunni-islam/", "religion-detail"),
     ("search", "/search/?q=Kabul", "search"),
+    ("source-index", "/sources/", "source-index"),
+    ("source-detail", "/sources/russians-today/", "source-detail"),
     ("sitemap", "/sitemap.xml", "sitemap"),
     ("sitemap-pages", "/sitemap-pages.xml", "sitemap-section"),
     ("sitemap-articles", "/sitemap-articles.xml", "sitemap-section"),
@@ -502,8 +508,19 @@ PUBLIC_NOT_FOUND = [
     ("language-unknown", "/languages/nope/"),
     ("religion-unknown", "/religions/nope/"),
     ("article-json-unknown", "/api/articles/nope/"),
+    ("source-unknown", "/sources/nope/"),
     ("sitemap-unknown-section", "/sitemap-nope.xml"),
 ]
+
+
+def _seed_source():
+    """A source the seed article cites (fixtures/seed.json has none)."""
+    from tests.factories import ArticleReferenceFactory, SourceFactory
+
+    source = SourceFactory(title="Russians in Afghanistan today", slug="russians-today")
+    article = apps.get_model("articles.article").objects.get(slug=SEED_ARTICLE)
+    ArticleReferenceFactory(article=article, source=source, key="today")
+    return source
 
 
 def _public_url_names(patterns=None, namespace=None) -> set[str]:
@@ -537,6 +554,8 @@ def test_public_sitemap_sections_are_covered():
     pytest.param(path, name, id=case_id) for case_id, path, name in PUBLIC_URLS
 ])
 def test_public_url(path, name, role, seed_fixture, client_as):
+    if name == "source-detail":
+        _seed_source()
     response = client_as(role).get(path)
     assert response.status_code == 200, f"GET {path} as {role}: {response.status_code}"
 

@@ -3,15 +3,16 @@
 Every custom view of the article admin is routed in ``get_urls``; the
 change form's hooks below say what each workflow adds, and the workflows'
 code lives in their modules: ``change_form`` (the form, a revision per save,
-no lost edits), ``history_views`` (compare, revert), ``create_related``
-(the add form prefilled from a create link), ``import_views`` (wiki-text
-import).
+no lost edits), ``citations`` (the references and infobox citations, and
+the check of every marker against the references), ``verifiability`` (the
+list's columns and filters, and the articles that most need sources),
+``history_views`` (compare, revert), ``create_related`` (the add form
+prefilled from a create link), ``import_views`` (wiki-text import).
 """
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import IntegrityError, transaction
-from django.forms.models import BaseInlineFormSet
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
@@ -27,46 +28,12 @@ from ..models import (
 )
 from ..wikitext.infobox import Kind
 from ..services import article_delete
-from . import change_form, create_related
-from .change_form import WIKITEXT_FIELDS, ArticleAdminForm
+from . import change_form, citations, create_related, verifiability
+from .change_form import WIKITEXT_FIELDS, ArticleAdminForm, InfoboxRowForm, SectionForm, SeeAlsoForm
+from .citations import InfoboxCitationInline, ReferenceInline
 from .history_views import HistoryViews, revisions_of
 from .import_views import ImportViews
-
-
-class OrderedFormSet(BaseInlineFormSet):
-    """Rows of an ordered inline. A row whose position is left empty (the
-    default of each row added with "Add another") goes after the others, in
-    the order the rows were entered, so rows added together keep that order
-    instead of all taking position 0."""
-
-    def save(self, commit=True):
-        kept = [form for form in self.forms if form.has_changed() or form in self.initial_forms]
-        kept = [form for form in kept if not (self.can_delete and self._should_delete_form(form))]
-        taken = [form.cleaned_data.get("position") for form in kept]
-        following = max((p for p in taken if p is not None), default=-1) + 1
-        for form, position in zip(kept, taken):
-            if position is None:
-                form.instance.position = following
-                following += 1
-        return super().save(commit)
-
-
-class OrderedMixin:
-    formset = OrderedFormSet
-    extra = 0
-    ordering = ["position", "id"]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "position":
-            formfield.required = False
-            formfield.initial = None
-            formfield.help_text = "Empty: after the others."
-        return formfield
-
-
-class OrderedInline(OrderedMixin, admin.TabularInline):
-    pass
+from .ordered import OrderedInline, OrderedMixin
 
 
 def infobox_list_inline(storage: Storage) -> type[OrderedInline]:
@@ -86,17 +53,20 @@ INFOBOX_LIST_INLINES = [infobox_list_inline(storage) for storage in ROW_STORAGE]
 
 class InfoboxRowInline(OrderedInline):
     model = InfoboxRow
+    form = InfoboxRowForm
     fields = ["key", "value", "position"]
 
 
 class SectionInline(OrderedMixin, admin.StackedInline):
     model = Section
+    form = SectionForm
     formfield_overrides = WIKITEXT_FIELDS
     fields = [("heading", "level", "position"), "body"]
 
 
 class SeeAlsoInline(OrderedInline):
     model = SeeAlso
+    form = SeeAlsoForm
     fk_name = "article"
     fields = ["target_title", "target_link", "position"]
     readonly_fields = ["target_link"]
@@ -124,7 +94,8 @@ class PlaceMentionInline(PersonMentionInline):
 class PopulationFigureInline(admin.TabularInline):
     model = PopulationFigure
     extra = 0
-    fields = ["year", "period", "count", "note"]
+    fields = ["year", "period", "count", "low", "high", "method", "source", "locator", "note"]
+    autocomplete_fields = ["source"]
 
 
 @admin.register(Article)
@@ -132,9 +103,13 @@ class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
     formfield_overrides = WIKITEXT_FIELDS
     object_history_template = "admin/articles/article/object_history.html"
-    list_display = ["title", "status", "group_name", "population", "updated"]
+    list_display = [
+        "title", "status", "group_name", "population",
+        *verifiability.LIST_DISPLAY, "updated",
+    ]
     list_filter = [
         "status",
+        *verifiability.LIST_FILTER,
         # Each list of terms; places are too many for a filter's list.
         *(storage.many_to_many for storage in ROW_STORAGE if storage.kind is Kind.TERMS),
         "tags",
@@ -156,9 +131,11 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [
         *INFOBOX_LIST_INLINES,
         InfoboxRowInline,
+        InfoboxCitationInline,
         PopulationFigureInline,
         SectionInline,
         SeeAlsoInline,
+        ReferenceInline,
         PersonMentionInline,
         PlaceMentionInline,
     ]
@@ -168,6 +145,7 @@ class ArticleAdmin(admin.ModelAdmin):
         super().__init__(model, admin_site)
         self.import_views = ImportViews(self)
         self.history_views = HistoryViews(self)
+        self.needs_sources = verifiability.NeedsSourcesView(self)
 
     # --- the custom views, all of them ---
 
@@ -180,6 +158,7 @@ class ArticleAdmin(admin.ModelAdmin):
             # before anything reads the body; its steps are csrf_protect'ed.
             path("import/", view(csrf_exempt(imports.upload_view)), name=f"{name}_import"),
             path("import/<int:job_id>/", view(imports.job_view), name=f"{name}_import_job"),
+            path("needs-sources/", view(self.needs_sources.view), name=f"{name}_needs_sources"),
             path("<path:object_id>/history/compare/", view(history.compare_view),
                  name=f"{name}_compare"),
             path("<path:object_id>/history/<int:revision_id>/revert/", view(history.revert_view),
@@ -191,7 +170,8 @@ class ArticleAdmin(admin.ModelAdmin):
         return self.has_add_permission(request) and self.has_change_permission(request)
 
     def changelist_view(self, request, extra_context=None):
-        # The "Import" object tool (templates/admin/articles/article/change_list.html).
+        # The "Import" and "Articles that most need sources" object tools
+        # (templates/admin/articles/article/change_list.html).
         extra_context = {
             "has_import_permission": self.has_import_permission(request),
             **(extra_context or {}),
@@ -204,6 +184,9 @@ class ArticleAdmin(admin.ModelAdmin):
         revisions = revisions_of(article) if article else []
         return super().history_view(request, object_id, {**(extra_context or {}), "revisions": revisions})
 
+    def get_queryset(self, request):
+        return verifiability.with_cited_share(super().get_queryset(request))
+
     # --- the change form ---
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -214,7 +197,9 @@ class ArticleAdmin(admin.ModelAdmin):
            since the form was shown, the POST is merged onto what they saved
            (``change_form.rebase_post``): their changes are kept, and parts
            both changed make the form invalid with the conflict shown;
-        3. the admin validates and saves: ``save_model`` (skipped when the
+        3. the admin validates (the references' formset checks every
+           marker of the form against the references as posted:
+           ``citations``) and saves: ``save_model`` (skipped when the
            article's own fields are unchanged), ``save_related`` (its rows;
            then refresh and a revision, or nothing when nothing changed),
            ``log_change`` and ``message_user``.
@@ -262,8 +247,16 @@ class ArticleAdmin(admin.ModelAdmin):
             return
         super().save_model(request, obj, form, change)
 
+    def _create_formsets(self, request, obj, change):
+        # The references' formset checks the markers of the whole form
+        # (articles/admin/citations.py), so it is given the others.
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        citations.link_formsets(formsets)
+        return formsets, inline_instances
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        # References first: an infobox citation of a new reference needs it.
+        super().save_related(request, form, citations.in_saving_order(formsets), change)
         changes = self.construct_change_message(request, form, formsets, not change)
         change_form.article_saved(request=request, form=form, changes=changes, change=change)
 

@@ -19,8 +19,11 @@ from django.utils.text import slugify
 from reversion.models import Version
 
 from .. import merge, revision_diff, wikitext
-from ..models import Article
+from ..infobox import STORAGE
+from ..models import Article, InfoboxRow, Section, SeeAlso
 from ..services import article_refresh, article_revision_save
+from .citations import text_marker_problem
+from .sources import marker_problem
 
 # Request attributes: the conflicts of a merged POST (read by the form's
 # clean) and the title of an article saved with nothing changed.
@@ -42,9 +45,31 @@ class WikiTextFormField(forms.CharField):
 WIKITEXT_FIELDS = {models.TextField: {"form_class": WikiTextFormField}}
 
 
+def refuse_markers(form: forms.BaseForm, names) -> None:
+    """A field error on each of ``names`` (one-line values of the wiki-text:
+    titles, headings, infobox values) holding a citation marker, which
+    would not read back: markers stand in the text and after infobox rows."""
+    for name in names:
+        value = form.cleaned_data.get(name)
+        problem = isinstance(value, str) and marker_problem(value)
+        if problem:
+            form.add_error(name, problem)
+
+
+def check_text_markers(form: forms.BaseForm, name: str) -> None:
+    """A field error on the text ``name`` (a lead or section body) for its
+    first malformed citation marker."""
+    problem = text_marker_problem(form.cleaned_data.get(name) or "")
+    if problem:
+        form.add_error(name, problem)
+
+
 class ArticleAdminForm(forms.ModelForm):
     base_state = forms.CharField(widget=forms.HiddenInput, required=False)
     edit_conflicts: list[str] = []
+    # The article's one-line values in the wiki-text: the title and the
+    # infobox fields kept in columns.
+    ONE_LINE_FIELDS = ("title", *(c for s in STORAGE for c in s.columns))
 
     class Meta:
         model = Article
@@ -63,6 +88,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        refuse_markers(self, [name for name in self.ONE_LINE_FIELDS if name in self.fields])
+        if "lead" in self.fields:
+            check_text_markers(self, "lead")
         if self.edit_conflicts:
             raise forms.ValidationError(
                 "Another editor saved this article while you were editing it, and changed "
@@ -77,6 +105,40 @@ class ArticleAdminForm(forms.ModelForm):
     def changed_data(self):
         # The hidden base is bookkeeping, not an edit.
         return [name for name in super().changed_data if name != merge.BASE_FIELD]
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        refuse_markers(self, ["heading"])
+        check_text_markers(self, "body")
+        return cleaned
+
+
+class SeeAlsoForm(forms.ModelForm):
+    class Meta:
+        model = SeeAlso
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        refuse_markers(self, ["target_title"])
+        return cleaned
+
+
+class InfoboxRowForm(forms.ModelForm):
+    class Meta:
+        model = InfoboxRow
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        refuse_markers(self, ["key", "value"])
+        return cleaned
 
 
 # --- no lost edits ---
@@ -135,8 +197,11 @@ def _state(model_admin, request, article: Article) -> merge.FormState:
     """What an unchanged change form for the article shows now."""
     form = model_admin.get_form(request, article, change=True)(instance=article)
     formsets = [
-        FormSet(instance=article, prefix=FormSet.get_default_prefix())
-        for FormSet, _inline in model_admin.get_formsets_with_inlines(request, article)
+        # The inline's rows, as the form shows them (the infobox citations'
+        # inline shows only some of the article's Citation rows).
+        FormSet(instance=article, prefix=FormSet.get_default_prefix(),
+                queryset=inline.get_queryset(request))
+        for FormSet, inline in model_admin.get_formsets_with_inlines(request, article)
     ]
     return merge.state_of(form, formsets)
 

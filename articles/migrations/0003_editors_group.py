@@ -67,8 +67,13 @@ def editor_actions(apps) -> dict:
 
 
 def create_editors_group(apps, schema_editor):
+    grant_actions(apps, schema_editor, editor_actions(apps))
+
+
+def grant_actions(apps, schema_editor, actions: dict) -> None:
+    """Give the Editors group (made if missing) these actions on these
+    models; later migrations call it for the models they add."""
     using = schema_editor.connection.alias
-    actions = editor_actions(apps)
 
     # Create the content types and permissions of the apps involved now;
     # post_migrate would only do it after the last migration.
@@ -83,10 +88,22 @@ def create_editors_group(apps, schema_editor):
         finally:
             app_config.models_module = models_module
 
-    Group = apps.get_model("auth", "Group")
+    group, _ = apps.get_model("auth", "Group").objects.using(using).get_or_create(name=GROUP_NAME)
+    # Adding keeps any permission an administrator gave the group by hand;
+    # running this again adds nothing twice.
+    group.permissions.add(*_permissions(apps, using, actions))
+
+
+def revoke_actions(apps, schema_editor, actions: dict) -> None:
+    using = schema_editor.connection.alias
+    group = apps.get_model("auth", "Group").objects.using(using).filter(name=GROUP_NAME).first()
+    if group is not None:
+        group.permissions.remove(*_permissions(apps, using, actions))
+
+
+def _permissions(apps, using: str, actions: dict) -> list:
     Permission = apps.get_model("auth", "Permission")
     ContentType = apps.get_model("contenttypes", "ContentType")
-
     permissions = []
     for (app_label, model_name), model_actions in actions.items():
         content_type = ContentType.objects.db_manager(using).get(
@@ -98,11 +115,7 @@ def create_editors_group(apps, schema_editor):
                     content_type=content_type, codename=f"{action}_{model_name}"
                 )
             )
-
-    group, _ = Group.objects.using(using).get_or_create(name=GROUP_NAME)
-    # Adding keeps any permission an administrator gave the group by hand;
-    # running this again adds nothing twice.
-    group.permissions.add(*permissions)
+    return permissions
 
 
 def delete_editors_group(apps, schema_editor):

@@ -6,10 +6,13 @@ re-exports their public names, so callers import from ``articles.services``:
 
 - ``importing``: the import pipeline (``articles_import``), with its parts
   ``import_sources`` (reading and parsing the files), ``import_rows`` (each
-  article's rows, built and checked before writing) and ``import_names``
-  (slugs, and the places, languages and religions an import creates);
+  article's rows, built and checked before writing), ``import_names``
+  (slugs, and the places, languages and religions an import creates) and
+  ``import_references`` (the shared Source rows an import finds, makes or
+  updates);
 - ``import_plan``: the admin's import preview (``articles_import_plan``);
-- ``refresh``: data derived from the text (render, links, mentions, search);
+- ``refresh``: data derived from the text (citations and verifiability,
+  render, links, mentions, search);
 - ``revisions``: recording revisions and reverting to one;
 - ``export``: articles as wiki-text files.
 
@@ -38,6 +41,7 @@ from .import_plan import (
     PlannedSection,
     articles_import_plan,
 )
+from .import_references import sources_import
 from .import_sources import ImportFailed, Source
 from .importing import ImportResult, articles_import, render_and_find
 from .refresh import (
@@ -46,10 +50,12 @@ from .refresh import (
     article_render,
     article_text,
     article_text_of,
+    citations_update,
     mentions_detect,
     name_index,
     person_refresh,
     place_refresh,
+    render_text,
     search_document_text,
     search_document_update,
     see_also_link,
@@ -83,6 +89,7 @@ __all__ = [
     "articles_export_to_folder",
     "articles_import",
     "articles_import_plan",
+    "citations_update",
     "community_from_title",
     "export_file_name",
     "mentions_detect",
@@ -90,9 +97,11 @@ __all__ = [
     "person_refresh",
     "place_refresh",
     "render_and_find",
+    "render_text",
     "resolve_titles",
     "revisions_save",
     "search_document_text",
     "search_document_update",
     "see_also_link",
+    "sources_import",
 ]

@@ -16,8 +16,10 @@ from ..models import Article
 
 
 def article_to_doc(article: Article) -> wikitext.ArticleDoc:
-    """The article as a document; use ``Article.objects.with_document()`` to
-    fetch it in a fixed number of queries."""
+    """The article as a document, its references and the infobox's
+    citations included (the text's markers are in the text); use
+    ``Article.objects.with_document()`` to fetch it in a fixed number of
+    queries."""
     return wikitext.ArticleDoc(
         title=article.title,
         infobox=article_infobox(article),
@@ -27,6 +29,7 @@ def article_to_doc(article: Article) -> wikitext.ArticleDoc:
             for s in article.sections.all()
         ],
         see_also=[row.target_title for row in article.see_also.all()],
+        references=[row.entry() for row in article.references.all()],
     )
 
 

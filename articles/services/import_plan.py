@@ -1,5 +1,7 @@
 """The admin's import preview: what articles_import would create and change,
-without writing."""
+without writing: per file, the lead, the infobox rows (with their
+citations), the sections, See also and the references it adds, changes (by
+field) and removes."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from dataclasses import dataclass
 
 from .. import wikitext
 from ..models import Article
+from ..wikitext.writer import value_with_markers
 from .export import article_to_doc
 from .import_sources import _parse_sources
 
@@ -38,6 +41,61 @@ class PlannedRow:
 
 
 @dataclass(frozen=True)
+class PlannedReference:
+    """A reference an import adds, changes or removes, by its key; for a
+    change, ``fields`` names the fields whose values differ, as the
+    wiki-text names them ("Title", "Url", "Author"), in canonical order."""
+
+    key: str
+    title: str
+    fields: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"[^{self.key}] {self.title}"
+
+
+def reference_changes(
+    old: list[wikitext.Reference], new: list[wikitext.Reference]
+) -> tuple[tuple[PlannedReference, ...], tuple[PlannedReference, ...],
+           tuple[PlannedReference, ...]]:
+    """(added, changed, removed): references matched by key, each in the
+    order of the document it is in (the file, or for a removed one the
+    article)."""
+    before = {reference.key: reference for reference in old}
+    after = {reference.key: reference for reference in new}
+    changed = []
+    for reference in new:
+        was = before.get(reference.key)
+        if was is None:
+            continue
+        fields = [f.key for f in wikitext.REFERENCE_FIELDS
+                  if getattr(was, f.attr) != getattr(reference, f.attr)]
+        if was.extras != reference.extras:
+            # The other fields as written: those whose values differ.
+            names = dict.fromkeys(name for name, _ in (*was.extras, *reference.extras))
+            fields += [
+                name for name in names
+                if [v for n, v in was.extras if n == name]
+                != [v for n, v in reference.extras if n == name]
+            ] or ["the order of the other fields"]
+        if fields:
+            changed.append(PlannedReference(reference.key, reference.title, tuple(fields)))
+    return (
+        tuple(PlannedReference(r.key, r.title) for r in new if r.key not in before),
+        tuple(changed),
+        tuple(PlannedReference(r.key, r.title) for r in old if r.key not in after),
+    )
+
+
+def _rows_with_markers(infobox: wikitext.Infobox) -> list[tuple[str, str]]:
+    """The infobox's rows as the file writes them, citations included."""
+    return [
+        (key, value_with_markers(value, markers))
+        for key, value, markers in wikitext.infobox_rows_with_markers(infobox)
+    ]
+
+
+@dataclass(frozen=True)
 class PlannedArticle:
     """What importing one file does to the article of its title."""
 
@@ -51,7 +109,10 @@ class PlannedArticle:
     infobox_rows: tuple[PlannedRow, ...] = ()
     see_also_added: tuple[str, ...] = ()
     see_also_removed: tuple[str, ...] = ()
-    reordered: tuple[str, ...] = ()  # "sections", "infobox rows", "See also"
+    references_added: tuple[PlannedReference, ...] = ()
+    references_changed: tuple[PlannedReference, ...] = ()
+    references_removed: tuple[PlannedReference, ...] = ()
+    reordered: tuple[str, ...] = ()  # "sections", "infobox rows", "See also", "references"
 
     @property
     def created(self) -> bool:
@@ -67,6 +128,9 @@ class PlannedArticle:
             or self.infobox_rows
             or self.see_also_added
             or self.see_also_removed
+            or self.references_added
+            or self.references_changed
+            or self.references_removed
             or self.reordered
         )
 
@@ -74,7 +138,8 @@ class PlannedArticle:
     def compare(cls, name: str, doc: wikitext.ArticleDoc, article: Article) -> PlannedArticle:
         """The changes from ``article`` (fetched ``with_document()``) to ``doc``.
         Sections match by heading (the n-th of a heading with the n-th),
-        infobox rows by key, See also entries by title."""
+        infobox rows by key (a row's value with its citations), See also
+        entries by title, references by key."""
         old = article_to_doc(article)
 
         def keyed(items):
@@ -91,8 +156,8 @@ class PlannedArticle:
 
         old_sections = keyed((s.heading, s) for s in old.sections)
         new_sections = keyed((s.heading, s) for s in doc.sections)
-        old_rows = keyed(wikitext.infobox_rows(old.infobox))
-        new_rows = keyed(wikitext.infobox_rows(doc.infobox))
+        old_rows = keyed(_rows_with_markers(old.infobox))
+        new_rows = keyed(_rows_with_markers(doc.infobox))
         reordered = [
             part
             for part, before, after in [
@@ -100,9 +165,14 @@ class PlannedArticle:
                 ("infobox rows", old_rows, new_rows),
                 ("See also", keyed((t, t) for t in old.see_also),
                  keyed((t, t) for t in doc.see_also)),
+                ("references", keyed((r.key, r) for r in old.references),
+                 keyed((r.key, r) for r in doc.references)),
             ]
             if order(before, after)
         ]
+        references_added, references_changed, references_removed = reference_changes(
+            old.references, doc.references
+        )
         return cls(
             name=name,
             title=doc.title,
@@ -132,6 +202,9 @@ class PlannedArticle:
             ),
             see_also_added=tuple(t for t in doc.see_also if t not in old.see_also),
             see_also_removed=tuple(t for t in old.see_also if t not in doc.see_also),
+            references_added=references_added,
+            references_changed=references_changed,
+            references_removed=references_removed,
             reordered=tuple(reordered),
         )
 
@@ -167,7 +240,10 @@ def articles_import_plan(*, sources: Iterable[tuple[str, bytes]]) -> ImportPlan:
         articles=[
             PlannedArticle.compare(name, doc, existing[doc.title])
             if doc.title in existing
-            else PlannedArticle(name=name, title=doc.title, article=None)
+            else PlannedArticle(
+                name=name, title=doc.title, article=None,
+                references_added=reference_changes([], doc.references)[0],
+            )
             for name, doc in docs
         ]
     )

@@ -12,9 +12,11 @@ from people.models import Person, Place, validate_name
 
 from .. import markdown, wikitext
 from ..communities import community_from_title
-from ..infobox import ROW_STORAGE, columns_from
+from ..infobox import ROW_STORAGE, columns_from, infobox_citations
 from ..models import (
     Article,
+    ArticleReference,
+    Citation,
     InfoboxRow,
     Mention,
     PersonMention,
@@ -22,10 +24,19 @@ from ..models import (
     PopulationFigure,
     Section,
     SeeAlso,
+    Source,
     WikiLink,
 )
 from ..wikitext.values import InfoboxValueError
-from .refresh import article_text_of, search_document_text
+from .refresh import (
+    article_text_of,
+    citation_keys,
+    citations_build,
+    infobox_markers,
+    search_document_text,
+    text_citations,
+)
+from .import_references import too_long
 
 
 class _BuiltArticle:
@@ -41,6 +52,8 @@ class _BuiltArticle:
         # for them ("language_rows"), as _BUILT_ROWS reads them.
         for storage in ROW_STORAGE:
             setattr(self, storage.rows, [])
+        self.references: list[ArticleReference] = []
+        self.citations: list[Citation] = []
         self.wikilinks: list[WikiLink] = []
         self.person_mentions: list[PersonMention] = []
         self.place_mentions: list[PlaceMention] = []
@@ -49,6 +62,7 @@ class _BuiltArticle:
         self.population_figures: list[PopulationFigure] = []
         self.named_people: list[Person] = []
         self.named_places: list[str] = []
+        self.plain_text: str | None = None  # text() without markers, once rendered
 
     @functools.cached_property
     def link_titles(self) -> set[str]:
@@ -59,6 +73,16 @@ class _BuiltArticle:
     def text(self) -> str:
         return article_text_of(self.article, self.sections)
 
+    def citation_order(self) -> list[str]:
+        """The reference keys in order of first use, as the renderer numbers them."""
+        return citation_keys(self.citations)
+
+    def infobox_markers(self) -> list[tuple[wikitext.Marker, ...]]:
+        return infobox_markers(self.citations)
+
+    def reference_keys(self) -> list[str]:
+        return [row.key for row in self.references]
+
     def set_mentions(self, people: set[int], places: set[int]) -> None:
         """Found mentions, given ``kept``: the hand-made person and place
         mentions and population figures of an article being updated."""
@@ -67,11 +91,11 @@ class _BuiltArticle:
         hand_places = {m.place_id for m in kept_places}
         self.kept_mentions = [*kept_people, *kept_places]
         self.person_mentions = [
-            PersonMention(state=Mention.State.FOUND, person_id=pk)
+            PersonMention(state=Mention.State.FOUND, person_id=pk, article_id=None)
             for pk in sorted(people - hand_people)
         ]
         self.place_mentions = [
-            PlaceMention(state=Mention.State.FOUND, place_id=pk)
+            PlaceMention(state=Mention.State.FOUND, place_id=pk, article_id=None)
             for pk in sorted(places - hand_places)
         ]
 
@@ -94,6 +118,8 @@ class _BuiltArticle:
             },
             mentioned_places=self.named_places,
             people=self.named_people,
+            source_titles=[row.source.title for row in self.references],
+            text=self.plain_text,
         )
 
     def attach(self, see_also_targets: dict[str, Article]) -> None:
@@ -110,12 +136,16 @@ class _BuiltArticle:
             *(row for storage in ROW_STORAGE for row in getattr(self, storage.rows)),
             *self.population_figures,
             *self.person_mentions, *self.place_mentions, *self.kept_mentions,
+            *self.references, *self.citations,
         ]
 
 
 _BUILT_ROWS = [
     (Section, "sections"), (SeeAlso, "see_also"), (InfoboxRow, "extra_rows"),
     *((storage.model, storage.rows) for storage in ROW_STORAGE),
+    # References before citations: a citation's reference is saved first
+    # (bulk_create sets reference_id from the saved row).
+    (ArticleReference, "references"), (Citation, "citations"),
     (WikiLink, "wikilinks"),
     # Last: an import replaces only the mentions it found (importing.py).
     (PersonMention, "person_mentions"), (PlaceMention, "place_mentions"),
@@ -123,11 +153,15 @@ _BUILT_ROWS = [
 
 
 def _build_article(
-    article: Article, doc: wikitext.ArticleDoc, terms: dict[str, dict[str, models.Model]]
+    article: Article,
+    doc: wikitext.ArticleDoc,
+    terms: dict[str, dict[str, models.Model]],
+    sources: list[Source],
 ) -> _BuiltArticle:
     """Fill ``article`` and build its rows from ``doc``, all checked as the
     admin's forms check them (foreign keys and uniqueness aside: the import
-    looked those up itself)."""
+    looked those up itself). ``sources``: the Source of each of the
+    document's references, in order (import_references.sources_import)."""
     built = _BuiltArticle(article, created=article.pk is None)
     article.lead = doc.lead
     for column, value in columns_from(doc.infobox).items():
@@ -142,15 +176,19 @@ def _build_article(
     article.clean_fields(exclude=["origin_country", "host_country"])
     article.clean()
     infobox = doc.infobox
+    # article_id=None: the article's id is set when it is written (attach);
+    # given, it spares Django looking up the default of every row.
     built.sections = [
-        Section(heading=s.heading, level=s.level, body=s.body, position=i)
+        Section(heading=s.heading, level=s.level, body=s.body, position=i, article_id=None)
         for i, s in enumerate(doc.sections)
     ]
     built.see_also = [
-        SeeAlso(target_title=title, position=i) for i, title in enumerate(doc.see_also)
+        SeeAlso(target_title=title, position=i, article_id=None, target_id=None)
+        for i, title in enumerate(doc.see_also)
     ]
     built.extra_rows = [
-        InfoboxRow(key=row.key, value=row.value, position=row.position) for row in infobox.extras
+        InfoboxRow(key=row.key, value=row.value, position=row.position, article_id=None)
+        for row in infobox.extras
     ]
     # ``terms``: by list (its Infobox attribute), the places, languages and
     # religions the import found or made, by name. A list of titles stores
@@ -159,7 +197,9 @@ def _build_article(
         names = getattr(infobox, storage.field.attr)
         lookup = terms.get(storage.field.attr) if storage.is_foreign_key else None
         setattr(built, storage.rows, [
-            storage.model(**{storage.value: lookup[name] if lookup else name}, position=i)
+            storage.model(
+                **{storage.value: lookup[name] if lookup else name}, position=i, article_id=None
+            )
             for i, name in enumerate(names)
         ])
     titles = [getattr(built, s.rows) for s in ROW_STORAGE if not s.is_foreign_key]
@@ -167,7 +207,36 @@ def _build_article(
         for row in rows:
             row.clean_fields(exclude=["article", "target"])
             row.clean()
+    _build_references(built, doc, sources)
     return built
+
+
+def _build_references(
+    built: _BuiltArticle, doc: wikitext.ArticleDoc, sources: list[Source]
+) -> None:
+    """The article's references, its citations (the infobox's, then the
+    text's, in order) and its verifiability columns."""
+    built.references = [
+        ArticleReference(
+            key=reference.key, position=i, source=source, article_id=None,
+            accessed=reference.accessed, quote=reference.quote,
+            extras=[list(pair) for pair in reference.extras],
+        )
+        for i, (reference, source) in enumerate(zip(doc.references, sources, strict=True))
+    ]
+    for row in built.references:
+        # The parser checks the key, the date and the quote's length.
+        problem = too_long(row, ("key", "accessed", "quote"))
+        if problem:
+            raise ValidationError(f"reference [^{row.key}]: {problem}")
+    by_key = {row.key: row for row in built.references}
+    uses = [
+        (place, marker) for place, markers in infobox_citations(doc.infobox) for marker in markers
+    ]
+    uses += text_citations(doc.lead, enumerate(s.body for s in doc.sections))
+    built.citations = citations_build(uses, by_key)
+    # The paragraphs, cited or not, are counted where the text is rendered.
+    built.article.citations_needed = sum(c.reference is None for c in built.citations)
 
 
 def _host_country(title: str) -> str | None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from people.models import Place
 
-from .. import markdown, wikitext
+from .. import wikitext
 from ..infobox import ROW_STORAGE
 from ..lookups import resolve_titles
 from ..mentions import NameIndex
@@ -41,8 +41,9 @@ from .import_rows import (
     _kept_rows,
     _people_and_places_named,
 )
+from .import_references import sources_import
 from .import_sources import ImportFailed, Source, _parse, _parse_sources, _TitleCheck
-from .refresh import article_render, name_index
+from .refresh import article_render, name_index, render_text, verifiability_columns
 from .revisions import revisions_save
 
 
@@ -87,12 +88,10 @@ def articles_import(
     names = name_index()
     with _render_pool(names, batches=batches) as pool:
         with transaction.atomic():
-            run = _ImportRun(titles, names)
+            run = _ImportRun(titles, names, user=user)
             # A pipeline: batch k is rendered (in the pool) while k-1 is written.
             waiting: _Batch | None = None
-            for start in range(0, len(sources), IMPORT_BATCH):
-                docs = [(name, _parse(name, data))
-                        for name, data in sources[start : start + IMPORT_BATCH]]
+            for docs in _parsed_batches(sources, pool):
                 prepared = run.prepare(docs, pool)
                 if waiting:
                     results += _report(run.write(waiting, user=user), on_progress)
@@ -132,6 +131,38 @@ def _titles_of(sources: list[Source]) -> list[tuple[str, str, str]]:
     return out
 
 
+def _parsed(sources: list[Source]) -> list[tuple[str, wikitext.ArticleDoc]]:
+    return [(name, _parse(name, data)) for name, data in sources]
+
+
+def _parsed_batches(
+    sources: list[Source], pool: Executor | None
+) -> Iterator[list[tuple[str, wikitext.ArticleDoc]]]:
+    """The documents of each batch of IMPORT_BATCH files, in order. With a
+    pool, a batch is parsed there while the one before it is prepared:
+    parsing (references and their URLs above all) is a good part of the
+    work, and the writing process is the one that limits an import."""
+    starts = range(0, len(sources), IMPORT_BATCH)
+    if pool is None:
+        for start in starts:
+            yield _parsed(sources[start : start + IMPORT_BATCH])
+        return
+
+    def submit(start: int) -> list:
+        batch = sources[start : start + IMPORT_BATCH]
+        size = -(-len(batch) // _WORKERS)
+        return [pool.submit(_parsed, batch[i : i + size]) for i in range(0, len(batch), size)]
+
+    pending = submit(0) if sources else []
+    for start in starts:
+        docs = [doc for future in pending for doc in future.result()]
+        # Submitted before this batch's rendering: the next batch's
+        # documents are needed first.
+        following = start + IMPORT_BATCH
+        pending = submit(following) if following < len(sources) else []
+        yield docs
+
+
 def _report(results: list[ImportResult], on_progress) -> list[ImportResult]:
     if on_progress:
         for result in results:
@@ -168,22 +199,41 @@ def _render_pool(names: NameIndex | None, *, batches: int) -> Iterator[Executor 
         pool.shutdown(cancel_futures=True)
 
 
+# What an article's text is rendered from: its lead, its section bodies,
+# its text (for mentions), its references' keys in order of first use, the
+# markers of its infobox rows (see refresh.render_text) and its references'
+# keys (for the verifiability columns).
+_Work = tuple[str, list[str], str, list[str], list[tuple[wikitext.Marker, ...]], list[str]]
+# What comes back: the lead's and bodies' HTML, the people and places named,
+# the verifiability columns but citations_needed, and the text without its
+# markers (for the search document).
+_Rendered = tuple[str, list[str], set[int], set[int], dict[str, int], str]
+
+
 def render_and_find(
-    work: list[tuple[str, list[str], str]],
+    work: list[_Work],
     urls: dict[str, str],
     new_places: list[tuple[int, str]],
     names: NameIndex | None = None,
-) -> list[tuple[str, list[str], set[int], set[int]]]:
-    """For each (lead, section bodies, text) of ``work``: the lead's and
-    bodies' HTML and the (people, places) the text names. In a worker,
-    ``new_places`` are the places the import made since it started."""
+) -> list[_Rendered]:
+    """For each (lead, section bodies, text, citation order, infobox
+    markers, reference keys) of ``work``: the lead's and bodies' HTML, the
+    (people, places) the text names outside its markers, the paragraph counts
+    (refresh.verifiability_columns) and the text without its markers. In a
+    worker, ``new_places`` are the places the import made since it
+    started."""
     names = names or _worker_names
     names.add_places(new_places)
-    return [
-        (markdown.render(lead, urls), [markdown.render(body, urls) for body in bodies],
-         *names.find(text))
-        for lead, bodies, text in work
-    ]
+    done = []
+    for lead, bodies, text, order, infobox, keys in work:
+        columns = verifiability_columns(lead=lead, bodies=bodies, keys=keys, needed=0)
+        del columns["citations_needed"]  # counted from the citations
+        plain = wikitext.strip_markers(text)  # a locator names no one
+        done.append((
+            *render_text(lead, bodies, urls, order=order, infobox=infobox), *names.find(plain),
+            columns, plain,
+        ))
+    return done
 
 
 @dataclass
@@ -191,7 +241,7 @@ class _Batch:
     docs: list[tuple[str, wikitext.ArticleDoc]]
     built: list[_BuiltArticle]
     see_also_targets: dict[str, Article]
-    rendered: Callable[[], list[tuple[str, list[str], set[int], set[int]]]]
+    rendered: Callable[[], list[_Rendered]]
 
 
 class _ImportRun:
@@ -199,8 +249,9 @@ class _ImportRun:
     between the imported articles resolve whatever their order, because the
     slug of every title is settled before the first batch is written."""
 
-    def __init__(self, titles: list[str], names: NameIndex):
+    def __init__(self, titles: list[str], names: NameIndex, *, user=None):
         self.names = names
+        self.user = user
         self.existing: dict[str, tuple[int, str, str]] = {}  # title: (pk, slug, status)
         for chunk in _chunks(titles):
             for pk, title, slug, status in Article.objects.filter(title__in=chunk).values_list(
@@ -266,15 +317,17 @@ class _ImportRun:
                     {n for _, d in docs for n in getattr(d.infobox, storage.field.attr)}
                 ))
 
+        # Before the articles: their references point at the sources.
+        cited_sources = sources_import(docs, user=self.user)
         built = []
-        for name, doc in docs:
+        for (name, doc), cited in zip(docs, cited_sources, strict=True):
             article = found.get(doc.title) or Article(
                 title=doc.title,
                 slug=self.created_slugs[doc.title],
                 status=Article.Status.PUBLISHED,
             )
             try:
-                built.append(_build_article(article, doc, terms))
+                built.append(_build_article(article, doc, terms, cited))
             except ValidationError as exc:
                 raise ImportFailed(f"{name}: {_describe(exc)}") from None
         _fill_origins([b.article for b in built])
@@ -286,7 +339,11 @@ class _ImportRun:
         kept = _kept_rows([b.article.pk for b in built if b.article.pk])
         for b in built:
             b.kept = kept.get(b.article.pk)
-        work = [(b.article.lead, [s.body for s in b.sections], b.text()) for b in built]
+        work = [
+            (b.article.lead, [s.body for s in b.sections], b.text(), b.citation_order(),
+             b.infobox_markers(), b.reference_keys())
+            for b in built
+        ]
         if pool is None:
             done = render_and_find(work, urls, [], self.names)
             rendered = lambda: done
@@ -302,10 +359,13 @@ class _ImportRun:
     def write(self, batch: _Batch, *, user) -> list[ImportResult]:
         """Write a prepared batch: articles, rows, mentions, revisions."""
         built = batch.built
-        for b, (lead_html, bodies_html, people, places) in zip(
+        for b, (lead_html, bodies_html, people, places, columns, plain) in zip(
             built, batch.rendered(), strict=True
         ):
             b.article.lead_html = lead_html
+            b.plain_text = plain
+            for name, value in columns.items():
+                setattr(b.article, name, value)
             for section, html in zip(b.sections, bodies_html, strict=True):
                 section.body_html = html
             b.wikilinks = [WikiLink(target_title=t) for t in sorted(b.link_titles)]
@@ -375,6 +435,7 @@ class _ImportRun:
 _ARTICLE_IMPORT_FIELDS = [
     "lead", "lead_html", "group_name", "population", "population_note", "origin_group",
     "origin_country", "host_country", "search_document", "updated",
+    "paragraphs", "cited_paragraphs", "citations_needed",
 ]
 
 

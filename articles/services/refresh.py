@@ -1,22 +1,26 @@
 """Data derived from an article's text, brought up to date after a save:
-rendered Markdown, [[links]] both ways, See also targets, mentions found in
-the text, and the search document."""
+the text's citations and the verifiability columns, rendered Markdown,
+[[links]] both ways, See also targets, mentions found in the text, and the
+search document."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import transaction
 from django.db.models import Q
 
 from people.models import Alias, Person, Place
 
-from .. import markdown
-from ..infobox import ROW_STORAGE, STORAGE
+from .. import markdown, wikitext
+from ..citations import CitationRenderer
+from ..infobox import INFOBOX_EXTRA_PLACE, INFOBOX_PLACE, ROW_STORAGE, STORAGE
 from ..lookups import resolve_titles
 from ..mentions import NameIndex, build_index
 from ..models import (
     Article,
+    ArticleReference,
+    Citation,
     FormerName,
     Mention,
     PersonMention,
@@ -26,6 +30,9 @@ from ..models import (
     WikiLink,
 )
 from ..wikitext.infobox import Kind
+
+LEAD_PLACE = "lead"
+SECTION_PLACE = "section:"
 
 
 def article_refresh(
@@ -41,6 +48,7 @@ def article_refresh(
     if former and former != (article.title, article.slug):
         FormerName.objects.get_or_create(article=article, title=former[0], slug=former[1])
     FormerName.objects.filter(article=article, title=article.title, slug=article.slug).delete()
+    citations_update(article=article)
     article_render(article=article)
     see_also_link(article=article)
     mentions_detect(article=article, names=names)
@@ -68,21 +76,164 @@ def _render_linking(titles: list[str], exclude_pk: int | None = None) -> None:
 
 
 def article_render(*, article: Article) -> None:
-    """Render the lead and sections' Markdown and record their [[links]]."""
+    """Render the lead and sections' Markdown, their citation markers
+    numbered as the article's Citation rows order them, and record their
+    [[links]]."""
     sections = list(article.sections.all())
     texts = [article.lead, *(section.body for section in sections)]
     titles = {title for text in texts for title in markdown.link_titles(text)}
     urls = {title: a.get_absolute_url() for title, a in resolve_titles(titles).items()}
-    article.lead_html = markdown.render(article.lead, urls)
+    citations = list(article.citations.select_related("reference"))
+    article.lead_html, bodies = render_text(
+        article.lead, [section.body for section in sections], urls,
+        order=citation_keys(citations), infobox=infobox_markers(citations),
+    )
     Article.objects.filter(pk=article.pk).update(lead_html=article.lead_html)
-    for section in sections:
-        section.body_html = markdown.render(section.body, urls)
+    for section, html in zip(sections, bodies, strict=True):
+        section.body_html = html
     Section.objects.bulk_update(sections, ["body_html"])
     existing = set(article.wikilinks.values_list("target_title", flat=True))
     article.wikilinks.exclude(target_title__in=titles).delete()
     WikiLink.objects.bulk_create(
         [WikiLink(article=article, target_title=title) for title in titles - existing]
     )
+
+
+def render_text(
+    lead: str,
+    bodies: Sequence[str],
+    urls: Mapping[str, str],
+    *,
+    order: list[str],
+    infobox: list[tuple[wikitext.Marker, ...]],
+) -> tuple[str, list[str]]:
+    """The HTML of a lead and of section bodies. ``order`` is the
+    references' keys in order of first use (wikitext.citation_order), and
+    ``infobox`` the markers of each infobox row with markers, in order: the
+    numbers and the ids of the uses are counted across the infobox, the
+    lead and the sections, as the page counts them. Pure: the import's
+    worker processes call it."""
+    renderer = CitationRenderer(order, urls)
+    for markers in infobox:
+        renderer.infobox(markers)  # counted, shown by the page
+    return renderer.render(lead), [renderer.render(body) for body in bodies]
+
+
+# --- citations ---------------------------------------------------------------
+
+
+def lenient_markers(text: str) -> list[wikitext.Marker]:
+    """The markers of stored text, skipping a malformed ``[^`` (which the
+    parser and the admin refuse, but older text may hold)."""
+    return wikitext.markers_in(text, strict=False)
+
+
+def text_citations(
+    lead: str, sections: Iterable[tuple[int, str]]
+) -> list[tuple[str, wikitext.Marker]]:
+    """(place, marker) of every marker of the lead, then of each
+    (position, body) of ``sections``: "lead", "section:<position>"."""
+    found = [(LEAD_PLACE, marker) for marker in lenient_markers(lead)]
+    for position, body in sections:
+        found += [(f"{SECTION_PLACE}{position}", marker) for marker in lenient_markers(body)]
+    return found
+
+
+def is_infobox_place(place: str) -> bool:
+    return place.startswith((INFOBOX_PLACE, INFOBOX_EXTRA_PLACE))
+
+
+def citations_build(
+    uses: Iterable[tuple[str, wikitext.Marker]],
+    references: Mapping[str, ArticleReference],
+    *,
+    start: int = 0,
+) -> list[Citation]:
+    """Citation rows (unsaved, without their article) for ``uses`` in order,
+    numbered from ``start``. ``[^?]`` has no reference; a marker whose key
+    names no reference (which the parser and the admin refuse) gets no row."""
+    rows = []
+    for place, marker in uses:
+        if marker.needed:
+            reference = None
+        elif marker.key in references:
+            reference = references[marker.key]
+        else:
+            continue
+        rows.append(Citation(
+            reference=reference, locator=marker.locator, place=place, position=start + len(rows),
+            article_id=None,
+        ))
+    return rows
+
+
+def citation_keys(citations: Iterable[Citation]) -> list[str]:
+    """The reference keys in order of first use, each once, from the
+    article's Citation rows in order (what wikitext.citation_order gives of
+    its document)."""
+    return list(dict.fromkeys(c.reference.key for c in citations if c.reference is not None))
+
+
+def infobox_markers(citations: Iterable[Citation]) -> list[tuple[wikitext.Marker, ...]]:
+    """The markers of each infobox row with markers, in order."""
+    grouped: dict[str, list[wikitext.Marker]] = {}
+    for citation in citations:
+        if is_infobox_place(citation.place):
+            grouped.setdefault(citation.place, []).append(citation.marker)
+    return [tuple(markers) for markers in grouped.values()]
+
+
+def citations_update(*, article: Article) -> None:
+    """Rebuild the Citation rows of the article's text (the lead's and the
+    sections', after the infobox's, which are rows only and kept) and the
+    verifiability columns. Writes nothing when nothing changed."""
+    sections = list(article.sections.all())
+    references = {r.key: r for r in article.references.all()}
+    rows = list(article.citations.all())
+    infobox = [c for c in rows if is_infobox_place(c.place)]
+    text = [c for c in rows if not is_infobox_place(c.place)]
+    renumbered = []
+    for position, citation in enumerate(infobox):
+        if citation.position != position:
+            citation.position = position
+            renumbered.append(citation)
+    Citation.objects.bulk_update(renumbered, ["position"])
+    wanted = citations_build(
+        text_citations(article.lead, ((s.position, s.body) for s in sections)),
+        references, start=len(infobox),
+    )
+
+    def shape(c: Citation) -> tuple:
+        return (c.reference_id, c.locator, c.place, c.position)
+
+    if [shape(c) for c in text] != [shape(c) for c in wanted]:
+        Citation.objects.filter(pk__in=[c.pk for c in text]).delete()
+        for citation in wanted:
+            citation.article = article
+        Citation.objects.bulk_create(wanted)
+    columns = verifiability_columns(
+        lead=article.lead, bodies=[s.body for s in sections], keys=references,
+        needed=sum(c.reference_id is None for c in [*infobox, *wanted]),
+    )
+    if any(getattr(article, name) != value for name, value in columns.items()):
+        for name, value in columns.items():
+            setattr(article, name, value)
+        Article.objects.filter(pk=article.pk).update(**columns)
+
+
+def verifiability_columns(
+    *, lead: str, bodies: Iterable[str], keys: Iterable[str], needed: int
+) -> dict[str, int]:
+    """The Article columns of wikitext.verifiability: paragraphs, the cited
+    ones (a marker naming one of ``keys``) and ``needed``, the article's
+    [^?] count (the infobox's included, which the caller counts)."""
+    doc = wikitext.ArticleDoc(
+        title="", lead=lead,
+        sections=[wikitext.Section(heading="", level=2, body=body) for body in bodies],
+        references=[wikitext.Reference(key=key) for key in keys],
+    )
+    cited, paragraphs, _ = wikitext.verifiability(doc)
+    return {"paragraphs": paragraphs, "cited_paragraphs": cited, "citations_needed": needed}
 
 
 def see_also_link(*, article: Article) -> None:
@@ -118,8 +269,9 @@ def name_index() -> NameIndex:
 
 
 def article_text(article: Article) -> str:
-    """The prose of an article, where mentions are looked for."""
-    return article_text_of(article, article.sections.all())
+    """The prose of an article, where mentions are looked for: without its
+    citation markers (a locator names no one)."""
+    return wikitext.strip_markers(article_text_of(article, article.sections.all()))
 
 
 def article_text_of(article: Article, sections: Iterable[Section]) -> str:
@@ -200,6 +352,7 @@ def search_document_update(*, article: Article) -> None:
         },
         mentioned_places=article.mentioned_places().values_list("name", flat=True),
         people=article.mentioned_people().prefetch_related("aliases"),
+        source_titles=article.references.values_list("source__title", flat=True),
     )
     Article.objects.filter(pk=article.pk).update(search_document=document)
     article.search_document = document
@@ -213,11 +366,16 @@ def search_document_text(
     lists: Mapping[str, list[str]],
     mentioned_places: Iterable[str],
     people: Iterable[Person],
+    source_titles: Iterable[str] = (),
+    text: str | None = None,
 ) -> str:
     """The search document of an article made of these parts: ``lists``
     holds the names of each infobox list by its Infobox attribute, in order
-    (people with their aliases prefetched). Places, the mentioned and the
-    infobox's together, and people are sorted by name."""
+    (people with their aliases prefetched); ``source_titles`` the titles of
+    the sources it cites, in the References' order. The text goes in
+    without its citation markers (``text``: that text, when the caller has
+    it already). Places, the mentioned and the infobox's together, and
+    people are sorted by name."""
     # Of a field in columns, its words: a text, or a population's note.
     columns = [
         getattr(article, storage.columns[0 if storage.kind is Kind.TEXT else 1])
@@ -231,7 +389,7 @@ def search_document_text(
         else:
             listed += lists[storage.field.attr]
     parts = [
-        article_text_of(article, sections),
+        wikitext.strip_markers(article_text_of(article, sections)) if text is None else text,
         *columns,
         *extra_values,
         *listed,
@@ -239,4 +397,5 @@ def search_document_text(
     ]
     for person in sorted(people, key=lambda p: (p.name, p.pk)):
         parts += [person.name, *(alias.name for alias in person.aliases.all())]
+    parts += source_titles
     return "\n".join(part for part in parts if part)

@@ -8,7 +8,7 @@ import json
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections, models, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.utils import timezone
 from django.utils.encoding import is_protected_type
 from reversion.errors import RevertError
@@ -16,7 +16,7 @@ from reversion.models import Revision, Version
 from reversion.revisions import _get_options as reversion_options
 
 from ..infobox import ARTICLE_ROWS, ROW_STORAGE
-from ..models import Article
+from ..models import Article, ArticleReference, Source
 from .refresh import article_refresh
 
 
@@ -34,6 +34,7 @@ def article_revision_save(*, article: Article, user=None, comment: str = "") -> 
 _NAMED_BY = {
     **{s.rows: [s.value] for s in ROW_STORAGE if s.is_foreign_key},
     "person_mentions": ["person"], "place_mentions": ["place"],
+    "references": ["source"], "citations": ["reference"],
 }
 
 
@@ -73,7 +74,12 @@ class _Versioned:
                 value if value is None or is_protected_type(value) else field.value_to_string(obj)
             )
         data = {"model": self.label, "pk": obj.pk, "fields": fields}
-        return "[" + json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False) + "]"
+        return "[" + _ENCODER.encode(data) + "]"
+
+
+# What serializers.serialize("json", ...) encodes with; made once, as json.dumps
+# would make it again for every version of an import.
+_ENCODER = DjangoJSONEncoder(ensure_ascii=False)
 
 
 @functools.cache
@@ -120,6 +126,26 @@ class RevertRefused(Exception):
     """A revision that cannot be restored as it stands; nothing was changed."""
 
 
+def _refuse_deleted_sources(revision: Revision) -> None:
+    """RevertRefused when a reference of ``revision`` cites a source deleted
+    since, naming the source as its last revision has it."""
+    cited = {}
+    model = ContentType.objects.get_for_model(ArticleReference)
+    for version in revision.version_set.filter(content_type=model):
+        data = json.loads(version.serialized_data)[0]["fields"]
+        cited[data["source"]] = data["key"]
+    missing = set(cited) - set(Source.objects.filter(pk__in=cited).values_list("pk", flat=True))
+    if not missing:
+        return
+    pk = min(missing)
+    last = Version.objects.get_for_object_reference(Source, pk).first()
+    name = f"“{last.object_repr}”" if last else f"number {pk}"
+    raise RevertRefused(
+        f"Revision {revision.pk} cannot be restored: its reference [^{cited[pk]}] cites the "
+        f"source {name}, which has been deleted since. Edit the article instead of reverting."
+    )
+
+
 @transaction.atomic
 def article_revert(*, article: Article, revision: Revision, user=None) -> Revision:
     """Restore the article and all its rows as they were in ``revision``;
@@ -145,10 +171,17 @@ def article_revert(*, article: Article, revision: Revision, user=None) -> Revisi
                 f"{what} “{recorded[name]}” now. Rename that article first, or edit this one "
                 "instead of reverting."
             )
+    _refuse_deleted_sources(revision)
     former = (article.title, article.slug)
     try:
         revision.revert(delete=True)
-    except RevertError as error:
+        # Foreign keys are checked at commit: check them now, so that a row
+        # pointing at something deleted since is refused, not a crash.
+        connections[router.db_for_write(Article)].check_constraints(
+            table_names=[getattr(Article, related).rel.related_model._meta.db_table
+                         for related in ARTICLE_ROWS]
+        )
+    except (RevertError, IntegrityError) as error:
         # Raised out of this atomic block: whatever the revert wrote is undone.
         raise RevertRefused(f"Revision {revision.pk} cannot be restored: {error}") from error
     article = Article.objects.get(pk=article.pk)

@@ -2,7 +2,8 @@
 
 Pure Python with no Django imports, so that it can be tested and reused on its
 own. ``parse(text) -> ArticleDoc`` reads any accepted variant; ``dump(doc)``
-writes the one canonical form. For a canonical text, ``dump(parse(text)) ==
+writes the one canonical form. Sources and citations (``[^key]`` markers and
+the References section) are in ``references``. For a canonical text, ``dump(parse(text)) ==
 text``.
 """
 
@@ -17,15 +18,59 @@ from .blocks import (
     xml_safe,
 )
 from .document import ArticleDoc, ExtraRow, Infobox, Population, Section
-from . import infobox, names
+from . import infobox, names, references
 from .infobox import FIELDS, KNOWN_KEYS, InfoboxField, Kind
 from .errors import WikitextError
 from .names import name_key, name_problem, normalize_name
 from .parser import decode, parse
+from .references import (
+    CITATION_NEEDED,
+    CSL_TYPES,
+    REFERENCE_FIELDS,
+    REFERENCE_TYPES,
+    REFERENCES,
+    Marker,
+    Reference,
+    ReferenceField,
+    check_iso_date,
+    check_reference_url,
+    citation_order,
+    find_markers,
+    markers_in,
+    reference_field,
+    reference_key_problem,
+    reference_rows,
+    strip_markers,
+    to_csl,
+    unknown_citation_keys,
+    verifiability,
+)
 from .values import join_list, join_places, split_list, split_places, starts_with_count
-from .writer import dump, infobox_rows, merge_rows
+from .writer import dump, infobox_rows, infobox_rows_with_markers, merge_rows
 
 __all__ = [
+    "CITATION_NEEDED",
+    "CSL_TYPES",
+    "REFERENCES",
+    "REFERENCE_FIELDS",
+    "REFERENCE_TYPES",
+    "Marker",
+    "Reference",
+    "ReferenceField",
+    "check_iso_date",
+    "check_reference_url",
+    "citation_order",
+    "find_markers",
+    "infobox_rows_with_markers",
+    "markers_in",
+    "reference_field",
+    "reference_key_problem",
+    "reference_rows",
+    "references",
+    "strip_markers",
+    "to_csl",
+    "unknown_citation_keys",
+    "verifiability",
     "FIELDS",
     "KNOWN_KEYS",
     "InfoboxField",

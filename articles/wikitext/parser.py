@@ -3,14 +3,19 @@
 ``parse(dump(doc)) == doc`` for every valid document, and
 ``dump(parse(text)) == text`` for every canonical text. Harmless variants
 (CRLF, a byte-order mark, a missing final newline, ``== Heading ==``, trailing
-spaces, extra blank lines) are accepted and written back canonically.
+spaces, extra blank lines, reference rows out of order) are accepted and
+written back canonically.
+
+Citation markers (references.py) are checked where they may stand (the lead,
+section bodies, after infobox values) and refused everywhere else; every key
+they use must have an entry in the References section, the last one.
 """
 
 from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .blocks import (
     INFOBOX_LINE,
@@ -30,6 +35,15 @@ from .document import (
 from .errors import WikitextError
 from .infobox import field_for_key, plain_problem as _plain
 from .names import name_problem, normalize_name
+from .references import (
+    MARKER_START,
+    REFERENCES,
+    Reference,
+    find_markers,
+    reference_field,
+    reference_key_problem,
+    split_value_markers,
+)
 from .values import InfoboxValueError
 
 _ROW_RE = re.compile(r"^- ([^:]*[^:\s]):\s*(\S.*)$")
@@ -65,22 +79,27 @@ def parse(text: str) -> ArticleDoc:
         raise WikitextError("the file is empty; it must start with a title like '= Title ='", 1)
     doc = ArticleDoc(title=_check_title(_parse_title(lines[first], first + 1), first + 1))
     chunks = deque(_chunk(lines, first + 1))
+    # Each key a marker uses, with the line of its first use.
+    cited: dict[str, int] = {}
 
     if chunks and chunks[0].level == 0 and chunks[0].lines[0] == INFOBOX_LINE:
-        doc.infobox = _parse_infobox(chunks.popleft())
+        doc.infobox = _parse_infobox(chunks.popleft(), cited)
     lead: list[_Chunk] = []
     while chunks and chunks[0].level == 0:
         lead.append(chunks.popleft())
     doc.lead = _join(lead)
     check_text_length(doc.lead, lead[0].start if lead else 1)
+    _check_markers(lead, cited)
 
-    see_also_line = 0
+    see_also_line = references_line = 0
     while chunks:
         heading = chunks.popleft()
         body: list[_Chunk] = []
         while chunks and chunks[0].level == 0:
             body.append(chunks.popleft())
-        if heading.level == 2 and heading.heading.casefold() == SEE_ALSO.casefold():
+        if references_line:
+            _refuse_after_references(heading, references_line)
+        if _is_named(heading, SEE_ALSO):
             if see_also_line:
                 raise WikitextError(
                     f"a second 'See also' section (the first is on line {see_also_line})",
@@ -88,11 +107,70 @@ def parse(text: str) -> ArticleDoc:
                 )
             see_also_line = heading.start
             doc.see_also = _parse_see_also(body)
+        elif _is_named(heading, REFERENCES):
+            references_line = heading.start
+            doc.references = _parse_references(body)
         else:
             text = _join(body)
             check_text_length(text, body[0].start if body else heading.start)
+            _check_markers(body, cited)
             doc.sections.append(Section(heading.heading, heading.level, text))
+
+    known = {reference.key for reference in doc.references}
+    for key, number in cited.items():
+        if key not in known:
+            raise WikitextError(
+                f"the citation [^{key}] has no entry under =={REFERENCES}==; add one there: "
+                f"'- [^{key}]' with a '  - Title: ...' row",
+                number,
+            )
     return doc
+
+
+def _is_named(heading: _Chunk, name: str) -> bool:
+    """See also and References are level-2 headings, in any case; at level 3
+    they are ordinary sections."""
+    return heading.level == 2 and heading.heading.casefold() == name.casefold()
+
+
+def _refuse_after_references(heading: _Chunk, references_line: int) -> None:
+    if _is_named(heading, REFERENCES):
+        raise WikitextError(
+            f"a second '{REFERENCES}' section (the first is on line {references_line})",
+            heading.start,
+        )
+    raise WikitextError(
+        f"'{REFERENCES}' must be the last section (it is on line {references_line}); "
+        f"move {heading.lines[0]!r} above it",
+        heading.start,
+    )
+
+
+def _check_markers(chunks: list[_Chunk], cited: dict[str, int]) -> None:
+    """Check the markers of lead or section text, noting each key's first
+    use. Markers do not span lines, so each line is scanned on its own and
+    errors name its number."""
+    for chunk in chunks:
+        for offset, line in enumerate(chunk.lines):
+            if MARKER_START not in line:
+                continue
+            number = chunk.start + offset
+            try:
+                markers = find_markers(line)
+            except WikitextError as exc:
+                raise WikitextError(exc.message, number) from None
+            for marker, _, _ in markers:
+                if not marker.needed:
+                    cited.setdefault(marker.key, number)
+
+
+def _refuse_markers(value: str, where: str, number: int) -> None:
+    if MARKER_START in value:
+        raise WikitextError(
+            f"{where} may not hold a citation marker ('{MARKER_START}'); markers go in the "
+            "lead and section text, and after infobox values",
+            number,
+        )
 
 
 def _parse_title(line: str, number: int) -> str:
@@ -148,10 +226,11 @@ def _parse_heading(line: str, number: int) -> tuple[int, str]:
     problem = name_problem(text)
     if problem:  # the admin refuses the same headings (validate_title)
         raise WikitextError(f"the heading {_plain(problem)}", number)
+    _refuse_markers(text, "a heading", number)
     return opening, _check_length(text, "heading", number)
 
 
-def _parse_infobox(chunk: _Chunk) -> Infobox:
+def _parse_infobox(chunk: _Chunk, cited: dict[str, int]) -> Infobox:
     rows = chunk.lines[1:]
     if not rows:
         raise WikitextError("the infobox has no rows; put '- Key: Value' lines under it", chunk.start)
@@ -163,10 +242,18 @@ def _parse_infobox(chunk: _Chunk) -> Infobox:
         if not match:
             raise WikitextError("infobox row must look like '- Key: Value'", number)
         key = _check_length(match.group(1).strip(), "infobox key", number)
-        value = _check_length(match.group(2), "infobox value", number)
+        _refuse_markers(key, "an infobox key", number)
+        try:
+            value, markers = split_value_markers(match.group(2))
+        except WikitextError as exc:
+            raise WikitextError(exc.message, number) from None
+        value = _check_length(value, "infobox value", number)
+        for marker in markers:
+            if not marker.needed:
+                cited.setdefault(marker.key, number)
         known = field_for_key(key)
         if known is None:
-            infobox.extras.append(ExtraRow(key, value, index))
+            infobox.extras.append(ExtraRow(key, value, index, markers))
             continue
         if known.key in seen:
             raise WikitextError(
@@ -178,16 +265,19 @@ def _parse_infobox(chunk: _Chunk) -> Infobox:
             setattr(infobox, known.attr, known.read(value))
         except InfoboxValueError as exc:
             raise WikitextError(str(exc), number) from None
+        if markers:
+            infobox.citations[known.key] = markers
     return infobox
 
 
-def _check_title(value: str, number: int) -> str:
+def _check_title(value: str, number: int, where: str = "the title") -> str:
     """A title in its one stored form (see names.py): NFC, without
-    invisible characters; refused without a visible character or with a
-    bidirectional override."""
+    invisible characters; refused without a visible character, with a
+    bidirectional override or with a citation marker."""
     problem = name_problem(value)
     if problem:
         raise WikitextError(f"the title {_plain(problem)}", number)
+    _refuse_markers(value, where, number)
     return _check_length(normalize_name(value), "title", number)
 
 
@@ -200,7 +290,7 @@ def _parse_see_also(body: list[_Chunk]) -> list[str]:
                     "'See also' may only list articles, one '- Title' per line",
                     chunk.start + offset,
                 )
-            title = _check_title(line[2:], chunk.start + offset)
+            title = _check_title(line[2:], chunk.start + offset, "a 'See also' title")
             if title.startswith("=") or title.endswith("="):
                 raise WikitextError(
                     "a title may not start or end with '='", chunk.start + offset
@@ -209,13 +299,131 @@ def _parse_see_also(body: list[_Chunk]) -> list[str]:
     return titles
 
 
-def _check_length(value: str, what: str, number: int) -> str:
-    if len(value) > MAX_LINE_LENGTH:
+def _check_length(value: str, what: str, number: int, limit: int = MAX_LINE_LENGTH) -> str:
+    if len(value) > limit:
         raise WikitextError(
-            f"the {what} is {len(value)} characters long; at most {MAX_LINE_LENGTH} are allowed",
+            f"the {what} is {len(value)} characters long; at most {limit} are allowed",
             number,
         )
     return value
+
+
+# --- References ------------------------------------------------------------------
+
+_REFERENCES_SHAPE = (
+    f"the {REFERENCES} section holds only entries: a line '- [^key]', then the entry's "
+    "rows, each indented: '  - Field: value'"
+)
+
+
+@dataclass
+class _Entry:
+    """An entry being read: its key, its line, and its fields so far."""
+
+    key: str
+    start: int
+    values: dict[str, str] = field(default_factory=dict)  # single-valued fields by attr
+    lines: dict[str, int] = field(default_factory=dict)  # and the line of each
+    authors: list[str] = field(default_factory=list)
+    extras: list[tuple[str, str]] = field(default_factory=list)
+
+    def reference(self) -> Reference:
+        if not self.values.get("title"):
+            raise WikitextError(
+                f"the reference [^{self.key}] has no Title; add a row '  - Title: ...'",
+                self.start,
+            )
+        return Reference(
+            key=self.key, authors=tuple(self.authors), extras=tuple(self.extras), **self.values
+        )
+
+
+def _parse_references(body: list[_Chunk]) -> list[Reference]:
+    """The entries of the References section. Blank lines between rows and
+    entries are allowed; known fields may come in any order."""
+    references: list[Reference] = []
+    first_lines: dict[str, int] = {}
+    entry: _Entry | None = None
+    for chunk in body:
+        for offset, line in enumerate(chunk.lines):
+            number = chunk.start + offset
+            if line[:1] in (" ", "\t"):
+                if entry is None:
+                    raise WikitextError(
+                        "a reference row must follow its entry's line '- [^key]'", number
+                    )
+                _read_row(entry, line.lstrip(), number)
+                continue
+            key = _entry_key(line, number)
+            # The entry before is complete: its errors come first.
+            if entry is not None:
+                references.append(entry.reference())
+            if key in first_lines:
+                raise WikitextError(
+                    f"the reference key {key!r} appears twice (first on line {first_lines[key]})",
+                    number,
+                )
+            first_lines[key] = number
+            entry = _Entry(key, number)
+    if entry is not None:
+        references.append(entry.reference())
+    return references
+
+
+def _entry_key(line: str, number: int) -> str:
+    """The key of an entry line, ``- [^key]``."""
+    rest = line[2:] if line.startswith("- ") else ""
+    if not rest.startswith(MARKER_START):
+        raise WikitextError(_REFERENCES_SHAPE, number)
+    try:
+        found = find_markers(rest)
+    except WikitextError as exc:
+        raise WikitextError(exc.message, number) from None
+    marker, _, end = found[0]
+    if end != len(rest):
+        raise WikitextError(
+            "an entry's line is only its key, like '- [^smith]'; its fields go on the "
+            "indented rows below it",
+            number,
+        )
+    problem = reference_key_problem(marker.key)  # only [^?] reaches here with one
+    if problem:
+        raise WikitextError(problem, number)
+    if marker.locator:
+        raise WikitextError(
+            f"an entry's line names its key only, without a locator: '- [^{marker.key}]'",
+            number,
+        )
+    return marker.key
+
+
+def _read_row(entry: _Entry, row: str, number: int) -> None:
+    match = _ROW_RE.match(row)
+    if not match:
+        raise WikitextError("a reference row must look like '  - Field: value'", number)
+    name = _check_length(match.group(1).strip(), "reference field name", number)
+    value = match.group(2)
+    _refuse_markers(name, "a reference's field name", number)
+    _refuse_markers(value, "a reference's field", number)
+    known = reference_field(name)
+    if known is None:
+        entry.extras.append((name, _check_length(value, f"{name!r} value", number)))
+        return
+    _check_length(value, known.key, number, known.max_length)
+    problem = known.problem(value)
+    if problem:
+        raise WikitextError(f"{known.key}: {problem}", number)
+    if known.repeatable:
+        entry.authors.append(value)
+        return
+    if known.attr in entry.lines:
+        raise WikitextError(
+            f"the field {known.key!r} appears twice in the reference [^{entry.key}] "
+            f"(first on line {entry.lines[known.attr]})",
+            number,
+        )
+    entry.lines[known.attr] = number
+    entry.values[known.attr] = value.casefold() if known.kind == "type" else value
 
 
 def _join(chunks: list[_Chunk]) -> str:

@@ -295,6 +295,104 @@ def test_preview_shows_lead_infobox_and_see_also_changes(admin_client, greeks_in
     assert item.sections_changed == ()
 
 
+GREEKS_WITH_REFERENCES = SECTIONS_BEFORE.replace(
+    b"The Greek community of Egypt.", b"The Greek community of Egypt.[^kitroeff][^census]"
+) + b"""
+==References==
+- [^kitroeff]
+  - Type: book
+  - Title: The Greeks in Egypt 1919-1937
+  - Author: Alexander Kitroeff
+  - Publisher: Ithaca Press
+  - Date: 1989
+- [^census]
+  - Title: Census of Egypt 1947
+  - Url: https://example.org/census-1947
+  - Accessed: 2020-01-01
+- [^old]
+  - Title: An old pamphlet
+"""
+
+
+def test_preview_lists_the_references_a_file_adds_changes_and_removes(admin_client):
+    [result] = articles_import(sources=[("greeks.txt", GREEKS_WITH_REFERENCES)])
+    from articles.models import ArticleReference, Source
+
+    sources_before = list(Source.objects.values_list("pk", "title", "url"))
+    references_before = list(ArticleReference.objects.values_list("pk", "key", "accessed"))
+    changed = (
+        GREEKS_WITH_REFERENCES
+        .replace(b"https://example.org/census-1947", b"https://example.org/census/1947")
+        .replace(b"2020-01-01", b"2021-02-03")
+        .replace(b"- [^old]\n  - Title: An old pamphlet\n",
+                 b"- [^dalachanis]\n  - Type: book\n  - Title: The Greek Exodus from Egypt\n"
+                 b"  - Author: Angelos Dalachanis\n  - Date: 2017\n")
+        .replace(b"- Population: 5,000", b"- Population: 5,000 [^census|table 2]")
+    )
+
+    response = preview(admin_client, ("greeks.txt", changed))
+
+    [item] = response.context["plan"].articles
+    assert item.article == result.article and not item.unchanged
+    assert [(r.key, r.title) for r in item.references_added] == [
+        ("dalachanis", "The Greek Exodus from Egypt")
+    ]
+    assert [(r.key, r.fields) for r in item.references_changed] == [
+        ("census", ("Url", "Accessed"))
+    ]
+    assert [(r.key, r.title) for r in item.references_removed] == [("old", "An old pamphlet")]
+    # A citation added after an infobox row changes that row.
+    assert [(r.key, r.old, r.new) for r in item.infobox_rows] == [
+        ("Population", "5,000", "5,000 [^census|table 2]")
+    ]
+    assert not item.lead_changed and item.reordered == ()
+    text = page_text(response)
+    assert "Reference added: [^dalachanis] The Greek Exodus from Egypt" in text
+    assert "Reference changed: [^census] Census of Egypt 1947 (Url, Accessed)" in text
+    assert "Reference removed: [^old] An old pamphlet" in text
+    assert "Infobox row Population changed: 5,000 → 5,000 [^census|table 2]" in text
+    # Nothing written: the shared sources and the references are as they were.
+    assert list(Source.objects.values_list("pk", "title", "url")) == sources_before
+    assert list(ArticleReference.objects.values_list("pk", "key", "accessed")) == references_before
+
+
+def test_preview_of_a_file_with_the_same_references_is_no_change(admin_client):
+    articles_import(sources=[("greeks.txt", GREEKS_WITH_REFERENCES)])
+
+    [item] = preview(admin_client, ("greeks.txt", GREEKS_WITH_REFERENCES)).context["plan"].articles
+
+    assert item.unchanged
+    assert item.references_added == item.references_changed == item.references_removed == ()
+
+
+def test_preview_names_reordered_references_and_a_changed_author(admin_client):
+    articles_import(sources=[("greeks.txt", GREEKS_WITH_REFERENCES)])
+    kitroeff = GREEKS_WITH_REFERENCES.split(b"- [^kitroeff]\n")[1].split(b"- [^census]")[0]
+    reordered = (
+        GREEKS_WITH_REFERENCES.replace(b"- [^kitroeff]\n" + kitroeff, b"")
+        .replace(b"  - Title: An old pamphlet\n",
+                 b"  - Title: An old pamphlet\n- [^kitroeff]\n"
+                 + kitroeff.replace(b"Alexander Kitroeff", b"A. Kitroeff"))
+    )
+
+    [item] = preview(admin_client, ("greeks.txt", reordered)).context["plan"].articles
+
+    assert item.reordered == ("references",)
+    assert [(r.key, r.fields) for r in item.references_changed] == [("kitroeff", ("Author",))]
+
+
+def test_preview_of_a_new_article_lists_its_references(admin_client):
+    response = preview(admin_client, ("greeks.txt", GREEKS_WITH_REFERENCES))
+
+    [item] = response.context["plan"].articles
+    assert item.created
+    assert [r.key for r in item.references_added] == ["kitroeff", "census", "old"]
+    assert (
+        "A new article, with 3 references: [^kitroeff] The Greeks in Egypt 1919-1937; "
+        "[^census] Census of Egypt 1947; [^old] An old pamphlet."
+    ) in page_text(response)
+
+
 def test_bad_file_among_good_ones_shows_file_and_line_and_writes_nothing(
     admin_client, seed_fixture, seed_bytes
 ):

@@ -226,7 +226,7 @@ def test_the_readers_page_keeps_its_query_count(
 ):
     # article, sections, population figures, infobox lists, extra rows,
     # see also, mentions, tags, related articles: none for the user.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = client.get(ARTICLE_URL)
     assert response.status_code == 200
     assert "Cache-Control" not in response

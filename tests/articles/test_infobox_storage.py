@@ -40,7 +40,8 @@ def test_every_infobox_list_is_prefetched_imported_and_versioned():
 
 def test_the_admin_filters_by_every_list_of_terms():
     list_filter = admin.site._registry[Article].list_filter
-    assert list_filter == ["status", "languages", "religions", "tags", "updated"]
+    by_field = [f for f in list_filter if isinstance(f, str)]
+    assert by_field == ["status", "languages", "religions", "tags", "updated"]
     terms = [s.many_to_many for s in ROW_STORAGE if s.kind is Kind.TERMS]
     assert terms == ["languages", "religions"]
 
@@ -62,4 +63,4 @@ def test_search_document_holds_every_infobox_list_the_same_after_import_and_refr
     with CaptureQueriesContext(connection) as queries:
         search_document_update(article=article)
     assert Article.objects.get(pk=article.pk).search_document == imported
-    assert len(queries) == 9
+    assert len(queries) == 10  # with the titles of the sources it cites

@@ -8,6 +8,12 @@ or math element that the site did not put there). The text stays visible as
 text: titles and names show character for character, and plain-HTML
 payloads show as typed in the article's text.
 
+Sources (issue 12) get every payload through import: in each field of a
+reference (title, authors, work, publisher, ISBN, DOI, language, quote), in
+a locator, and web addresses built to break out of an href; a
+``javascript:``, ``data:`` or ``vbscript:`` URL is refused by the import and
+never becomes a link. The sources' pages are opened with the rest.
+
 Saving uses Django's test client (the admin's forms, widgets and inlines,
 as tests/admin_forms.py builds them); only viewing uses Chromium.
 """
@@ -24,8 +30,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from taggit.models import Tag
 
-from articles.models import Article, Language, Religion
+from articles.models import Article, ArticleReference, Language, Religion, Source
 from articles.services import ImportFailed, articles_import
+from articles.wikitext.references import MAX_LOCATOR_LENGTH
 from articles.wikitext.names import normalize_name
 from people.models import Person, Place
 from tests.admin_forms import add_inline_form, change_form_data
@@ -92,9 +99,13 @@ DOM_SCAN = r"""
   const maybe = new Set(['img', 'video', 'audio', 'source', 'details', 'noscript', 'style', 'svg']);
   const marker = /alert\(|__xss|fetch\(|xss\.example|msgbox\(/i;
   const describe = el => el.outerHTML.slice(0, 160);
+  // The site's own scripts: static files it links (the CSP allows no other).
+  const siteScripts = new Set(['/static/js/reference-preview.js']);
   for (const el of document.querySelectorAll('*')) {
     const tag = el.localName.toLowerCase();
-    if (tag === 'script' && !(el.type === 'application/ld+json' && !el.src)) {
+    const json = el.type === 'application/ld+json' && !el.src;
+    const own = siteScripts.has(el.getAttribute('src')) && !el.textContent && !el.type;
+    if (tag === 'script' && !json && !own) {
       found.push('script element: ' + describe(el));
     } else if (never.has(tag)) {
       found.push(tag + ' element: ' + describe(el));
@@ -345,6 +356,112 @@ def import_files(acceptance: Acceptance, admin_titles: set[int]) -> list[str]:
     return slugs
 
 
+# --- Sources, through import -------------------------------------------------------
+
+# Web addresses that pass the Url rule (http(s), no space, no <>"\\) but try
+# to break out of an attribute or pass for script.
+HOSTILE_URLS = [
+    "https://example.org/{i}/'onmouseover=alert(1)//",
+    "https://example.org/{i}?q=javascript:alert(1)",
+    "https://example.org/{i}#');alert(1);//",
+    "https://example.org/{i}/%22%3E%3Cscript%3Ealert(1)%3C/script%3E",
+    "https://example.org/{i}/&quot;onfocus=alert(1)&x",
+    "http://example.org/{i}/`alert(1)`",
+    f"https://example.org/{{i}}/{RLO}gpj.exe",
+]
+# What the import refuses outright: these never reach a page.
+REFUSED_URLS = [
+    "javascript:alert(1)", "JaVaScRiPt:window.__xss=1", "java\tscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)",
+    "javascript://example.org/%0aalert(1)", "https://example.org/\"onmouseover=alert(1)",
+    "https://example.org/<script>", "//example.org/x",
+]
+
+
+def locator_of(text: str) -> str | None:
+    """The payload as a locator, if a marker can hold it."""
+    if any(part in text for part in ("]", "|", "[^", "\n")) or not text.strip():
+        return None
+    return text if len(text) <= MAX_LOCATOR_LENGTH else None
+
+
+# Fields shorter than a line: a longer payload is refused (safely), so it
+# goes only where it fits.
+SHORT_FIELDS = {"Isbn": (32, "978-0-00-000000-2"), "Language": (35, "ru")}
+
+
+def short_field(name: str, text: str) -> str:
+    limit, fallback = SHORT_FIELDS[name]
+    return text if len(text) <= limit else fallback
+
+
+def sources_file(i: int) -> str:
+    p, q = TEXTS[i], TEXTS[(i + 3) % N]
+    locator = locator_of(p)
+    url = HOSTILE_URLS[i % len(HOSTILE_URLS)].format(i=i)
+    return "\n".join([
+        f"= Cited hostile {i} =",
+        "",
+        f"A claim.[^a{'|' + locator if locator else ''}] Another.[^a][^?]",
+        "",
+        "==References==",
+        "- [^a]",
+        f"  - Title: {p}",
+        f"  - Author: {p}",
+        f"  - Author: {q}",
+        f"  - Work: {q}",
+        f"  - Publisher: {p}",
+        "  - Date: 2019-06-12",
+        f"  - Url: {url}",
+        f"  - Isbn: {short_field('Isbn', p)}",
+        f"  - Doi: 10.1000/{i}/{q}",  # unique: the DOI names the source
+        "  - Accessed: 2023-05-01",
+        f"  - Archive-url: {url}/archived",
+        "  - Archive-date: 2020-01-01",
+        f"  - Language: {short_field('Language', p)}",
+        f"  - Quote: {p}",
+        "",
+    ])
+
+
+def import_sources(acceptance: Acceptance) -> list[str]:
+    """One file per payload with a reference holding it in every field;
+    then the URLs no reference may have, each refused."""
+    slugs = []
+    for i in range(N):
+        acceptance.tried["import: source"].add(i)
+        try:
+            [result] = articles_import(sources=[(f"cited-{i}.txt", sources_file(i).encode())])
+        except ImportFailed as exc:
+            acceptance.refused["import: source"][i] = str(exc)
+            continue
+        slugs.append(result.article.slug)
+        p, q = TEXTS[i], TEXTS[(i + 3) % N]
+        reference = ArticleReference.objects.select_related("source").get(article=result.article)
+        source = reference.source
+        for field, ok in {
+            "import: source title": source.title == p,
+            "import: source authors": source.authors == [p, q],
+            "import: source publisher": source.publisher == p,
+            "import: source isbn": source.isbn == p if short_field("Isbn", p) == p else None,
+            "import: source language": (
+                source.language == p if short_field("Language", p) == p else None
+            ),
+            "import: reference quote": reference.quote == p,
+        }.items():
+            if ok is None:  # the payload did not fit the field
+                continue
+            acceptance.tried[field].add(i)
+            if not ok:
+                acceptance.refused[field][i] = "not stored as written"
+    for n, url in enumerate(REFUSED_URLS):
+        text = f"= Refused url {n} =\n\nA claim.[^a]\n\n==References==\n- [^a]\n  - Title: T\n  - Url: {url}\n"
+        with pytest.raises(ImportFailed, match=r"refused-url\.txt:8: "):
+            articles_import(sources=[("refused-url.txt", text.encode())])
+        assert not Source.objects.filter(url=url).exists()
+    return slugs
+
+
 # --- The pages ----------------------------------------------------------------------
 
 
@@ -366,6 +483,8 @@ def public_paths() -> list[str]:
     paths += [f"/tags/{quote(s)}/" for s in Tag.objects.values_list("slug", flat=True)]
     paths += [f"/languages/{quote(s)}/" for s in Language.objects.values_list("slug", flat=True)]
     paths += [f"/religions/{quote(s)}/" for s in Religion.objects.values_list("slug", flat=True)]
+    paths += ["/sources/", "/sources/?letter=%23", "/sources/?page=2"]
+    paths += [f"/sources/{quote(s)}/" for s in Source.objects.values_list("slug", flat=True)]
     for words in ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>",
                   "javascript:alert(1)", f"{RLO}xss", "onerror alert", "[[x|"]:
         paths.append(f"/search/?q={quote(words)}")
@@ -426,6 +545,7 @@ def test_hostile_text_never_runs_and_stays_text(site, hostile_tab):
     print(f"articles: {time.monotonic() - started:.1f}s")
     imported = import_files(acceptance, admin_titles={batch[0] for batch in batches})
     _record_imported_fields(acceptance, admin_titles={batch[0] for batch in batches})
+    cited = import_sources(acceptance)
     print(f"import: {time.monotonic() - started:.1f}s")
 
     print(f"\n{N} payloads; accepted per field:\n{acceptance.report()}")
@@ -450,6 +570,8 @@ def test_hostile_text_never_runs_and_stays_text(site, hostile_tab):
         shown[f"/wiki/hostile-article-{number}/"] = (title, texts)
     for article in Article.objects.filter(slug__in=imported):
         shown[f"/wiki/{quote(article.slug)}/"] = (article.title, [])
+    for source in Source.objects.filter(references__article__slug__in=cited):
+        shown[f"/sources/{quote(source.slug)}/"] = (source.title, [])
     for kind, field, offset in (("people/hostile-person", "person name", 0),
                                 ("places/hostile-place", "place name", 1)):
         for k in range(N // 2):

@@ -5,7 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, FormerName
+from articles.models import Article, FormerName, Source
+from articles.services import articles_import
 from tests.factories import ArticleFactory, SectionFactory, SeeAlsoFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,7 @@ def test_json_has_the_seed_article_and_its_infobox(client, seed_article):
         {"year": 2009, "period": "", "count": 1500, "note": ""},
     ]
     assert data["updated"].startswith(seed_article.updated.isoformat()[:19])
+    assert data["references"] == [] and data["citations"] == []
 
 
 def test_json_see_also_has_four_entries_with_null_url_for_missing_articles(client, seed_article):
@@ -108,12 +110,21 @@ def test_json_query_count_is_the_same_for_one_section_and_forty(client, django_a
         big.related_rows.create(title=f"Group {n}", position=n)
     big.tags.add(*[f"tag {n}" for n in range(10)])
 
+    refs = "".join(f"- [^r{n}]\n  - Title: Source {n}\n  - Author: A\n  - Author: B\n" for n in range(40))
+    uses = " ".join(f"x[^r{n}][^r{n}|p. {n}]" for n in range(40))
+    articles_import(sources=[("c.txt", f"= Cited in C =\n\n{uses}\n\n==References==\n{refs}".encode())])
+
     # article, sections, see also (with targets), extra rows, tags, people,
-    # places mentioned, population history, and the infobox's lists (places,
-    # languages, religions, related groups with their articles' slugs) in one
-    with django_assert_num_queries(9):
+    # places mentioned, population history, references (with their
+    # sources), citations (with their references' keys), and the infobox's
+    # lists (places, languages, religions, related groups with their
+    # articles' slugs) in one
+    with django_assert_num_queries(11):
         assert len(_get(client, "/api/articles/small-in-a/")["sections"]) == 1
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
+        cited = _get(client, "/api/articles/cited-in-c/")
+    assert len(cited["references"]) == 40 and len(cited["citations"]) == 80
+    with django_assert_num_queries(11):
         data = _get(client, "/api/articles/big-in-b/")
     assert len(data["sections"]) == 40 and len(data["see_also"]) == 40
     assert data["see_also"][0] == {"title": "Small in A", "url": "http://testserver/wiki/small-in-a/"}
@@ -165,3 +176,111 @@ def test_json_answers_head(client, seed_article):
     response = client.head(URL)
     assert response.status_code == 200
     assert response.content == b""
+
+
+EXAMPLE = """\
+= Russians in Tajikistan =
+
+Infobox
+- Group: Russians in Tajikistan
+- Population: 34,000 (2010 census) [^census2010]
+
+Russians live mostly in Dushanbe.[^census2010] The first settlers came.[^smith|p. 42][^?]
+
+==History==
+Text.[^smith|pp. 50–52][^rferl]
+
+==References==
+- [^census2010]
+  - Title: Population census of the Republic of Tajikistan 2010
+  - Publisher: Agency on Statistics
+  - Date: 2010
+  - Url: https://www.stat.tj/en/census
+  - Accessed: 2023-05-01
+- [^smith]
+  - Type: book
+  - Title: The Railway and the Steppe
+  - Author: John Smith
+  - Author: Jane Doe
+  - Publisher: Example Press
+  - Date: 1998
+  - Isbn: 978-0-00-000000-2
+  - Quote: They came.
+  - Edition: 2nd
+- [^rferl]
+  - Type: news
+  - Title: Tajikistan's Russians
+  - Work: Radio Free Europe/Radio Liberty
+  - Date: 2019-06-12
+  - Url: https://www.rferl.org/a/example/1.html
+  - Archive-url: https://web.archive.org/web/2020/https://www.rferl.org/a/example/1.html
+  - Archive-date: 2020-01-01
+  - Language: ru
+- [^general]
+  - Type: journal
+  - Title: Migration from Central Asia
+  - Work: Journal of Examples
+  - Doi: 10.1000/xyz
+"""
+
+
+def test_json_references_are_csl_json_and_citations_every_use(client, db):
+    articles_import(sources=[("tj.txt", EXAMPLE.encode())])
+    data = _get(client, "/api/articles/russians-in-tajikistan/")
+    page = {s.title: f"http://testserver{s.get_absolute_url()}" for s in Source.objects.all()}
+    assert data["references"] == [
+        {
+            "id": "census2010",
+            "type": "webpage",
+            "title": "Population census of the Republic of Tajikistan 2010",
+            "publisher": "Agency on Statistics",
+            "issued": {"date-parts": [[2010]]},
+            "URL": "https://www.stat.tj/en/census",
+            "accessed": {"date-parts": [[2023, 5, 1]]},
+            "custom": {"source_url": page["Population census of the Republic of Tajikistan 2010"]},
+        },
+        {
+            "id": "smith",
+            "type": "book",
+            "title": "The Railway and the Steppe",
+            "author": [{"literal": "John Smith"}, {"literal": "Jane Doe"}],
+            "publisher": "Example Press",
+            "issued": {"date-parts": [[1998]]},
+            "ISBN": "978-0-00-000000-2",
+            "note": "They came.",
+            "custom": {"Edition": "2nd", "source_url": page["The Railway and the Steppe"]},
+        },
+        {
+            "id": "rferl",
+            "type": "article-newspaper",
+            "title": "Tajikistan's Russians",
+            "container-title": "Radio Free Europe/Radio Liberty",
+            "issued": {"date-parts": [[2019, 6, 12]]},
+            "URL": "https://www.rferl.org/a/example/1.html",
+            "language": "ru",
+            "custom": {
+                "archive-url": "https://web.archive.org/web/2020/https://www.rferl.org/a/example/1.html",
+                "archive-date": "2020-01-01",
+                "source_url": page["Tajikistan's Russians"],
+            },
+        },
+        {
+            "id": "general",
+            "type": "article-journal",
+            "title": "Migration from Central Asia",
+            "container-title": "Journal of Examples",
+            "DOI": "10.1000/xyz",
+            "custom": {"source_url": page["Migration from Central Asia"]},
+        },
+    ]
+    assert data["citations"] == [
+        {"key": "census2010", "locator": "", "place": "infobox:Population", "number": 1},
+        {"key": "census2010", "locator": "", "place": "lead", "number": 1},
+        {"key": "smith", "locator": "p. 42", "place": "lead", "number": 2},
+        {"key": "?", "locator": "", "place": "lead", "number": None},
+        {"key": "smith", "locator": "pp. 50–52", "place": "section:0", "number": 2},
+        {"key": "rferl", "locator": "", "place": "section:0", "number": 3},
+    ]
+    # The numbers are the page's.
+    html = client.get("/wiki/russians-in-tajikistan/").content.decode()
+    assert '<li id="cite-note-rferl">' in html and 'href="#cite-note-rferl" rel="noopener noreferrer">[3]<' in html

@@ -1,0 +1,300 @@
+"""Citation markers as readers see them: Wikipedia's numbered superscripts.
+
+An article's references are numbered in order of first use (the infobox's
+rows, then the lead, then the sections: ``wikitext.citation_order``); a
+reference used again keeps its number. Each use is a superscript linking to
+the reference's entry in the References list (``#cite-note-<key>``), and has
+an id of its own (``cite-ref-<key>-<n>``, the key's n-th use, from 0) that
+the entry links back to ("^ a b c"). A locator shows after the number, as
+Wikipedia's ``{{rp}}`` shows it: ``[2]: p. 42``. ``[^?]`` is
+"[citation needed]", linking nowhere.
+
+The uses are counted in the article's reading order, across calls: a page
+or a refresh makes one :class:`CitationRenderer` per article and calls
+:meth:`~CitationRenderer.infobox` for every infobox row with markers in
+order, then :meth:`~CitationRenderer.render` for the lead, then for each
+section's body (``services.refresh.render_text`` does exactly that). The
+n-th use of a key is then the n-th ``Citation`` row with that key, which is
+what the References list's back-links count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+from urllib.parse import quote
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_info
+
+from . import markdown
+from .wikitext.references import Marker, check_iso_date, check_reference_url, to_csl
+
+CITATION_NEEDED_HTML = '<sup class="citation-needed">[<em>citation needed</em>]</sup>'
+# Wikipedia's {{rp}}: a colon and a hair space before the page.
+LOCATOR_SEPARATOR = ":\u200a"
+
+
+def note_id(key: str) -> str:
+    """The id of a reference's entry in the References list."""
+    return f"cite-note-{key}"
+
+
+def use_id(key: str, index: int) -> str:
+    """The id of the ``index``-th use (from 0) of the reference ``key``."""
+    return f"cite-ref-{key}-{index}"
+
+
+def backlink_label(index: int) -> str:
+    """The back-link of the ``index``-th use (from 0), as Wikipedia letters
+    them: a ... z, then aa, ab ..."""
+    label = ""
+    index += 1
+    while index:
+        index, letter = divmod(index - 1, 26)
+        label = chr(ord("a") + letter) + label
+    return label
+
+
+class CitationRenderer:
+    """Numbers an article's references in order of first use and renders
+    its markers; one per article render (see the module's docstring)."""
+
+    def __init__(self, order: list[str], urls: Mapping[str, str] | None = None):
+        """``order``: the reference keys in order of first use, each once
+        (``wikitext.citation_order(doc)``); the first is [1]. ``urls``: the
+        URLs of the articles that [[links]] name, for :meth:`render`."""
+        self.numbers: dict[str, int] = {key: n for n, key in enumerate(order, 1)}
+        self.urls: Mapping[str, str] = urls or {}
+        self._uses: dict[str, int] = {}
+
+    def number(self, key: str) -> int | None:
+        """The number of the reference ``key``; None for one no marker uses."""
+        return self.numbers.get(key)
+
+    def uses(self, key: str) -> int:
+        """How many uses of ``key`` this renderer has rendered so far."""
+        return self._uses.get(key, 0)
+
+    def infobox(self, markers: Iterable[Marker]) -> SafeString:
+        """The HTML of an infobox row's markers, in order."""
+        return mark_safe("".join(self.marker(marker)[0] for marker in markers))
+
+    def render(self, text: str, urls: Mapping[str, str] | None = None) -> str:
+        """The Markdown ``text`` of a lead or section body as safe HTML
+        (``markdown.render``, with ``urls``, else the renderer's, for its
+        [[links]]), its markers as superscripts. Markers in code stay as
+        written but still count as uses, as the text's Citation rows do."""
+        return markdown.render(text, self.urls if urls is None else urls, markers=self.marker)
+
+    def marker(self, marker: Marker) -> tuple[str, str]:
+        """One use: its HTML in text, and inside a link's text (the same
+        without the link, which cannot nest). A key no reference has (the
+        parser refuses one) shows as written."""
+        if marker.needed:
+            return CITATION_NEEDED_HTML, CITATION_NEEDED_HTML
+        number = self.numbers.get(marker.key)
+        if number is None:
+            shown = escape(str(marker))
+            return shown, shown
+        index = self._uses.get(marker.key, 0)
+        self._uses[marker.key] = index + 1
+        locator = (
+            f'<span class="reference-locator">{LOCATOR_SEPARATOR}{escape(marker.locator)}</span>'
+            if marker.locator else ""
+        )
+        opening = f'<sup class="reference" id="{escape(use_id(marker.key, index))}">'
+        link = f'<a href="#{escape(note_id(marker.key))}">[{number}]</a>'
+        return (
+            f"{opening}{link}{locator}</sup>",
+            f"{opening}[{number}]{locator}</sup>",
+        )
+
+
+
+# --- the entries of the References list ----------------------------------------
+
+# What a link to another site carries: no ranking credit for what editors
+# link, no window.opener, no Referer.
+EXTERNAL_REL = "nofollow noopener noreferrer"
+# Titles shown in quotes, as Wikipedia's cite web/news/journal show them;
+# the others (a book, a data set) in italics.
+QUOTED_TYPES = ("web", "news", "journal", "report")
+_DOI_RESOLVER = "https://doi.org/"
+# What may stay as it is in a DOI's path on doi.org (RFC 3986 path
+# characters); the rest, "#", "?", "%" and quotes among it, is escaped.
+_DOI_SAFE = "/:;()[]._-~!$'*+,=@"
+
+
+# English, as the rest of the page (calendar.month_name follows the locale).
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def format_date(value: str) -> str:
+    """An ISO 8601 date as a reader reads it: "12 June 2019", "June 2019",
+    "2019"; anything else as it is stored."""
+    if not value or check_iso_date(value) is not None:
+        return value
+    year, *rest = (int(part) for part in value.split("-"))
+    if not rest:
+        return str(year)
+    month = MONTHS[rest[0] - 1]
+    return f"{rest[1]} {month} {year}" if len(rest) > 1 else f"{month} {year}"
+
+
+def web_href(url: str) -> str:
+    """``url`` if it is an http(s) address that a reference may link to
+    (``wikitext.check_reference_url``), else "": no other URL ever becomes
+    a link."""
+    return url if url and check_reference_url(url) is None else ""
+
+
+def doi_href(doi: str) -> str:
+    """The DOI's address on doi.org, or "" for what is no DOI (10.x/...)."""
+    doi = doi.strip()
+    if not doi.startswith("10.") or "/" not in doi:
+        return ""
+    return _DOI_RESOLVER + quote(doi, safe=_DOI_SAFE)
+
+
+def language_name(code: str) -> str:
+    """The name of a language code ("ru" is Russian, "fa-AF" Persian), or
+    the value as written when Django does not know it."""
+    for candidate in (code, code.split("-")[0]):
+        try:
+            return get_language_info(candidate.lower())["name"]
+        except KeyError:
+            continue
+    return code
+
+
+@dataclass(frozen=True)
+class CitedSource:
+    """A source as a citation shows it: each part as it is printed, ""
+    where it is not set; the hrefs only ever http(s) addresses (or this
+    site's own source page)."""
+
+    type: str
+    title: str
+    href: str  # the Url, when it may be a link
+    authors: tuple[str, ...]
+    work: str
+    publisher: str
+    date: str  # "12 June 2019"
+    isbn: str
+    doi: str
+    doi_href: str
+    archive_href: str
+    archive_date: str
+    language: str  # "Russian"
+    page: str  # /sources/<slug>/
+
+    @property
+    def quoted(self) -> bool:
+        return self.type in QUOTED_TYPES
+
+
+def cited_source(source: Any) -> CitedSource:
+    """What a citation of ``source`` (a Source row) shows."""
+    return CitedSource(
+        type=source.type,
+        title=source.title,
+        href=web_href(source.url),
+        authors=tuple(a for a in (source.authors or ()) if isinstance(a, str) and a.strip()),
+        work=source.work,
+        publisher=source.publisher,
+        date=format_date(source.date),
+        isbn=source.isbn,
+        doi=source.doi,
+        doi_href=doi_href(source.doi),
+        archive_href=web_href(source.archive_url),
+        archive_date=format_date(source.archive_date),
+        language=language_name(source.language) if source.language else "",
+        page=source.get_absolute_url() if source.slug else "",
+    )
+
+
+def _external(href: str, text: Any) -> SafeString:
+    return format_html('<a class="external" href="{}" rel="{}">{}</a>', href, EXTERNAL_REL, text)
+
+
+def citation_html(cite: CitedSource, *, accessed: str = "", quote: str = "") -> SafeString:
+    """The citation as Wikipedia's cite templates print it, as safe HTML
+    (every value escaped):
+
+        Smith, John (1998). "Title" (in Russian). *Work*. Publisher.
+        ISBN 978-... doi:10.... Archived from the original on 1 January
+        2020. Retrieved 1 May 2023. "Quote"
+
+    The title links to the Url, the ISBN to the source's page here, the DOI
+    to doi.org, "Archived" to the archived copy. ``accessed`` (ISO 8601)
+    and ``quote`` are the citing article's own."""
+    parts: list[SafeString] = []
+    if cite.authors:
+        authors = format_html_join("; ", "{}", ((a,) for a in cite.authors))
+        parts.append(format_html("{} ({})", authors, cite.date) if cite.date else authors)
+    title: Any = cite.title
+    if cite.href:
+        title = _external(cite.href, title)
+    elif cite.page:
+        title = format_html('<a href="{}">{}</a>', cite.page, title)
+    title = format_html('"{}"', title) if cite.quoted else format_html("<i>{}</i>", title)
+    if cite.language:
+        title = format_html("{} (in {})", title, cite.language)
+    parts.append(title)
+    if cite.work:
+        parts.append(format_html("<i>{}</i>", cite.work))
+    if cite.publisher:
+        parts.append(format_html("{}", cite.publisher))
+    if cite.date and not cite.authors:
+        parts.append(format_html("{}", cite.date))
+    if cite.isbn:
+        isbn = format_html('<a href="{}">{}</a>', cite.page, cite.isbn) if cite.page else cite.isbn
+        parts.append(format_html('<abbr title="International Standard Book Number">ISBN</abbr>'
+                                 "\u00a0{}", isbn))
+    if cite.doi:
+        doi = _external(cite.doi_href, cite.doi) if cite.doi_href else cite.doi
+        parts.append(format_html('<abbr title="Digital object identifier">doi</abbr>:{}', doi))
+    if cite.archive_href:
+        archived = _external(cite.archive_href, "Archived")
+        parts.append(
+            format_html("{} from the original on {}", archived, cite.archive_date)
+            if cite.archive_date else format_html("{} from the original", archived)
+        )
+    if accessed:
+        parts.append(format_html("Retrieved {}", format_date(accessed)))
+    text = mark_safe(" ".join(_sentence(part) for part in parts))
+    if quote:
+        text = format_html('{} <q class="citation-quote">{}</q>', text, quote)
+    return format_html('<cite class="citation citation-{}">{}</cite>', cite.type, text)
+
+
+def _sentence(part: SafeString) -> str:
+    """A part of a citation ended by a full stop, unless it ends with one
+    (a title "Why?" is not followed by another)."""
+    text = str(part)
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+
+# --- for machines --------------------------------------------------------------
+
+
+def csl_item(row: Any, *, source_url: str = "") -> dict[str, Any]:
+    """The entry as a CSL-JSON item (``wikitext.to_csl``: ``id`` is its
+    key), with ``source_url``, the source's page here, under ``custom``."""
+    item = to_csl(row.entry())
+    if source_url:
+        item["custom"] = {**item.get("custom", {}), "source_url": source_url}
+    return item
+
+
+__all__ = [
+    "CITATION_NEEDED_HTML", "CitationRenderer", "CitedSource", "EXTERNAL_REL", "backlink_label",
+    "citation_html", "cited_source", "csl_item", "doi_href", "format_date", "language_name",
+    "note_id", "use_id", "web_href",
+]
