@@ -27,7 +27,7 @@ from django.views.decorators.http import require_safe
 from .citations import csl_item
 from .infobox import STORAGE, infobox_from
 from .lookups import former_slug_redirect
-from .models import Article, ArticleReference, Citation, SeeAlso
+from .models import Article, ArticleReference, Citation, PopulationFigure, SeeAlso
 from .selectors import anchored_sections, infobox_lists
 from .wikitext import CITATION_NEEDED
 from .wikitext.infobox import Kind
@@ -96,7 +96,7 @@ def article_json_ld(article: Article, *, url: str, tags=None, place_url=None) ->
         "inLanguage": "en",
         "publisher": {"@type": "Organization", "name": SITE_NAME},
     }
-    description = plain_text(article.lead_html, DESCRIPTION_WORDS)
+    description = article_description(article)
     if description:
         data["description"] = description
     group = article.group_name or article.origin_group
@@ -121,11 +121,11 @@ def article_json_ld(article: Article, *, url: str, tags=None, place_url=None) ->
 
 def article_queryset():
     """A published article with all that its JSON holds but the infobox's
-    lists (``infobox_data`` reads them in one query): eleven queries whatever
+    lists (``infobox_data`` reads them in one query): twelve queries whatever
     its size, with that one: the article, sections, See also (with targets),
     extra rows, tags, people mentioned, places mentioned, the population
     history, the references (with their sources), the citations (with their
-    references' keys) and the infobox's lists."""
+    references' keys), the interlanguage links and the infobox's lists."""
     return (
         Article.objects.published()
         .prefetch_related(
@@ -135,9 +135,10 @@ def article_queryset():
             "tags",
             _shown("person_mentions", "person", to_attr="shown_people"),
             _shown("place_mentions", "place", to_attr="shown_places"),
-            "population_figures",
+            Prefetch("population_figures", PopulationFigure.objects.select_related("source")),
             Prefetch("references", ArticleReference.objects.select_related("source")),
             Prefetch("citations", Citation.objects.select_related("reference")),
+            "interlanguage_links",
         )
     )
 
@@ -193,12 +194,32 @@ def article_data(article: Article, request: HttpRequest) -> dict[str, Any]:
         ],
         "places": [link(m.place.name, m.place.get_absolute_url()) for m in article.shown_places],
         "tags": sorted((tag.name for tag in article.tags.all()), key=str.casefold),
-        "population_history": [
-            {"year": f.year, "period": f.period, "count": f.count, "note": f.note}
-            for f in article.population_figures.all()
-        ],
+        "population_history": [population_item(f, absolute) for f in article.population_figures.all()],
         **citations_data(article, absolute),
+        "interlanguage": [
+            {"language": link.language, "title": link.title}
+            for link in article.interlanguage_links.all()
+        ],
     }
+
+
+def population_item(figure: PopulationFigure, absolute: Callable[[str], str]) -> dict[str, Any]:
+    """A figure of the history as Wikidata states a population: the count,
+    its range (null when none), the method ("" when not said) and the source."""
+    source = figure.source
+    return {
+        "year": figure.year, "period": figure.period, "count": figure.count, "note": figure.note,
+        "low": figure.low, "high": figure.high, "method": figure.method,
+        "source": None if source is None else {
+            "title": source.title, "url": absolute(source.get_absolute_url()),
+            "locator": figure.locator,
+        },
+    }
+
+
+def article_description(article: Article) -> str:
+    """The article's description, or the first words of its lead."""
+    return article.description or plain_text(article.lead_html, DESCRIPTION_WORDS)
 
 
 def citations_data(article: Article, absolute: Callable[[str], str]) -> dict[str, Any]:

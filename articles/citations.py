@@ -31,7 +31,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_info
 
 from . import markdown
-from .wikitext.references import Marker, check_iso_date, check_reference_url, to_csl
+from .infobox import INFOBOX_EXTRA_PLACE, INFOBOX_PLACE
+from .wikitext.references import (
+    Marker,
+    check_iso_date,
+    check_reference_url,
+    markers_in,
+    to_csl,
+)
 
 CITATION_NEEDED_HTML = '<sup class="citation-needed">[<em>citation needed</em>]</sup>'
 # Wikipedia's {{rp}}: a colon and a hair space before the page.
@@ -298,3 +305,30 @@ __all__ = [
     "citation_html", "cited_source", "csl_item", "doi_href", "format_date", "language_name",
     "note_id", "use_id", "web_href",
 ]
+
+
+# --- where a citation stands (Citation.place) -------------------------------
+
+LEAD_PLACE = "lead"
+SECTION_PLACE = "section:"
+
+
+def lenient_markers(text: str) -> list[Marker]:
+    """The markers of stored text, skipping a malformed ``[^`` (which the
+    parser and the admin refuse, but older text may hold)."""
+    return markers_in(text, strict=False)
+
+
+def text_citations(
+    lead: str, sections: Iterable[tuple[int, str]]
+) -> list[tuple[str, Marker]]:
+    """(place, marker) of every marker of the lead, then of each
+    (position, body) of ``sections``: "lead", "section:<position>"."""
+    found = [(LEAD_PLACE, marker) for marker in lenient_markers(lead)]
+    for position, body in sections:
+        found += [(f"{SECTION_PLACE}{position}", marker) for marker in lenient_markers(body)]
+    return found
+
+
+def is_infobox_place(place: str) -> bool:
+    return place.startswith((INFOBOX_PLACE, INFOBOX_EXTRA_PLACE))

@@ -16,6 +16,7 @@ from reversion.models import Revision
 from people.models import Person, Place
 
 from . import wikitext
+from .citations import is_infobox_place, text_citations
 from .infobox import INFOBOX_EXTRA_PLACE, INFOBOX_PLACE, ROW_STORAGE, infobox_from
 from .models import Source
 
@@ -129,10 +130,19 @@ def _references_and_citations(state: ArticleState, ordered) -> None:
             return f"the infobox ({extras.get(position, position)})"
         return place
 
+    # The infobox's citations are rows of the revision; the text's are read
+    # from its lead and sections (older revisions also hold them as rows).
     uses = []
     for c in ordered("citation"):
-        key = wikitext.CITATION_NEEDED if c["reference_id"] is None else keys.get(c["reference_id"], "?")
-        uses.append(f"{wikitext.Marker(key, c['locator'])} in {where(c['place'])}")
+        if is_infobox_place(c["place"]):
+            key = wikitext.CITATION_NEEDED if c["reference_id"] is None else keys.get(c["reference_id"], "?")
+            uses.append(f"{wikitext.Marker(key, c['locator'])} in {where(c['place'])}")
+    known = set(keys.values())
+    for place, marker in text_citations(
+        state.fields.get("lead", ""), ((r["position"], r["body"]) for r in ordered("section"))
+    ):
+        if marker.needed or marker.key in known:
+            uses.append(f"{marker} in {where(place)}")
     state.citations = "\n".join(uses)
 
 

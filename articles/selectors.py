@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Exists, F, OuterRef, Q, Value
+from babel import Locale, UnknownLocaleError
+from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
@@ -100,6 +101,18 @@ class Bar:
     y: float
     height: float
     text_x: float
+    value_y: float = 0.0  # above the bar, or above its range's whisker
+    range_path: str = ""  # the whisker from the low to the high end, as an SVG path
+
+
+@dataclass(frozen=True)
+class FigureNote:
+    """What a figure says besides its count: range, method, source."""
+
+    label: str
+    text: str  # "30,000–38,000, census"
+    source: Link | None
+    locator: str
 
 
 @dataclass(frozen=True)
@@ -110,6 +123,19 @@ class PopulationChart:
     bar_width: float
     bars: list[Bar]
     summary: str
+    notes: list[FigureNote]
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """The article in another language: the language's own name for itself
+    ("русский"), its code for ``lang``, the title there, and this site's
+    article of that title when there is one."""
+
+    code: str
+    name: str
+    title: str
+    url: str = ""
 
 
 @dataclass
@@ -125,6 +151,7 @@ class ArticlePage:
     related: list[RelatedGroup] = field(default_factory=list)
     # Numbered in order of first use, then the general references.
     references: list[PageReference] = field(default_factory=list)
+    languages: list[LanguageLink] = field(default_factory=list)
 
     @property
     def show_toc(self) -> bool:
@@ -141,12 +168,12 @@ class ArticlePage:
 
 def article_page(*, article: Article) -> ArticlePage:
     """Everything the article page shows; ``article`` comes from
-    ``Article.objects.for_page()``. Eleven queries in all, with the
+    ``Article.objects.for_page()``. Twelve queries in all, with the
     article's, whatever the number of references and citations."""
     # Only the columns the page shows: not the wiki-text of the sections,
     # nor the whole rows (texts, search documents) of the See also targets.
     sections = list(article.sections.defer("body"))
-    figures = list(article.population_figures.all())
+    figures = list(article.population_figures.select_related("source"))
     people, places = _mentions(article)
     see_also = article.see_also.select_related("target").only(
         "position", "article_id", "target_title", "target_id",
@@ -154,6 +181,7 @@ def article_page(*, article: Article) -> ArticlePage:
     )
     references, infobox_citations = article_references(article)
     return ArticlePage(
+        languages=interlanguage_links(article),
         article=article,
         infobox=infobox_lines(article, figures, infobox_citations),
         sections=anchored_sections(sections),
@@ -320,32 +348,97 @@ def anchored_sections(sections: list[Section]) -> list[PageSection]:
 
 
 def population_chart(figures: list[PopulationFigure]) -> PopulationChart | None:
-    """A bar chart of dated head counts, drawn on the server as SVG."""
+    """A bar chart of dated head counts, drawn on the server as SVG, a
+    figure's range as a whisker; select the figures' sources with them."""
     if len(figures) < 2:
         return None
     width, height, top, bottom = 300, 160, 22, 28
     slot = width / len(figures)
     bar_width = min(48.0, slot * 0.6)
-    tallest = max(figure.count for figure in figures) or 1
+    tallest = max(max(f.count, f.high or 0) for f in figures) or 1
     baseline = height - bottom
+
+    def y(count: int) -> float:
+        return round(baseline - max(1.0, (baseline - top) * count / tallest), 1)
+
     bars = []
     for i, figure in enumerate(figures):
-        bar_height = max(1.0, (baseline - top) * figure.count / tallest)
         centre = slot * i + slot / 2
+        ranged = figure.low is not None or figure.high is not None
+        high_y = y(figure.count if figure.high is None else figure.high)
+        low_y = y(figure.count if figure.low is None else figure.low)
+        left = round(centre - 4, 1)
         bars.append(
             Bar(
                 label=figure.label,
                 value=f"{figure.count:,}",
                 x=round(centre - bar_width / 2, 1),
-                y=round(baseline - bar_height, 1),
-                height=round(bar_height, 1),
+                y=y(figure.count),
+                height=round(baseline - y(figure.count), 1),
                 text_x=round(centre, 1),
+                value_y=round((high_y if ranged else y(figure.count)) - 5, 1),
+                range_path=(
+                    f"M{round(centre, 1)} {high_y}V{low_y}M{left} {high_y}h8M{left} {low_y}h8"
+                    if ranged else ""
+                ),
             )
         )
+    notes = [note for f in figures if (note := _figure_note(f))]
     summary = "; ".join(
-        f"{f.label}: {f.count:,}{' (' + f.note + ')' if f.note else ''}" for f in figures
+        f"{f.label}: {f.count:,}{' (' + f.note + ')' if f.note else ''}"
+        + (f", {_figure_range(f)}" if _figure_range(f) else "")
+        + (f", {f.get_method_display().lower()}" if f.method else "")
+        + (f", source: {f.source.title}" if f.source_id else "")
+        for f in figures
     )
-    return PopulationChart(width, height, baseline, round(bar_width, 1), bars, summary)
+    return PopulationChart(width, height, baseline, round(bar_width, 1), bars, summary, notes)
+
+
+def _figure_range(figure: PopulationFigure) -> str:
+    if figure.low is None and figure.high is None:
+        return ""
+    low = "" if figure.low is None else f"{figure.low:,}"
+    high = "" if figure.high is None else f"{figure.high:,}"
+    return f"{low}–{high}" if low and high else (f"at least {low}" if low else f"at most {high}")
+
+
+def _figure_note(figure: PopulationFigure) -> FigureNote | None:
+    text = ", ".join(
+        part for part in (
+            _figure_range(figure), figure.get_method_display().lower() if figure.method else ""
+        ) if part
+    )
+    source = figure.source if figure.source_id else None
+    if not text and source is None:
+        return None
+    return FigureNote(
+        label=figure.label, text=text,
+        source=Link(source.title, source.get_absolute_url()) if source else None,
+        locator=figure.locator,
+    )
+
+
+def interlanguage_links(article: Article) -> list[LanguageLink]:
+    """The article's links to itself in other languages, by language name,
+    each linked to the published article here of that title, if any (one
+    query)."""
+    here = Article.objects.published().filter(title=OuterRef("title")).values("slug")[:1]
+    links = [
+        LanguageLink(code, language_name(code), title, reverse("article-detail", args=[slug]) if slug else "")
+        for code, title, slug in article.interlanguage_links.annotate(slug=Subquery(here))
+        .values_list("language", "title", "slug")
+    ]
+    return sorted(links, key=lambda link: (link.name.casefold(), link.code))
+
+
+def language_name(code: str) -> str:
+    """What a language calls itself (Babel's locale data: "русский",
+    "پښتو"); the code itself for a language Babel does not know."""
+    try:
+        locale = Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return locale.get_display_name(locale) or code
 
 
 def related_articles(article: Article) -> list[RelatedGroup]:

@@ -63,7 +63,11 @@ def _editors_group(request):
 
     if not Group.objects.filter(name="Editors").exists():
         made = importlib.import_module("articles.migrations.0003_editors_group")
-        extended = importlib.import_module("articles.migrations.0012_editors_sources")
+        later = [
+            importlib.import_module(f"articles.migrations.{name}")
+            for name in ("0012_editors_sources", "0013_mediawiki")
+        ]
         with connection.schema_editor(atomic=False) as schema_editor:
             made.create_editors_group(apps, schema_editor)
-            extended.grant(apps, schema_editor)
+            for migration in later:
+                migration.grant(apps, schema_editor)

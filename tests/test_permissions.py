@@ -37,7 +37,7 @@ SEED_ARTICLE = "russians-in-afghanistan"
 _ROWS = (
     "section", "seealso", "infoboxrow", "populationplace", "articlelanguage",
     "articlereligion", "populationfigure", "personmention", "placemention",
-    "relatedgroup", "articlereference", "citation",
+    "relatedgroup", "articlereference", "citation", "interlanguagelink",
 )
 EDITOR_PERMISSIONS = frozenset(
     {("articles", f"{action}_{model}")
@@ -57,7 +57,7 @@ def test_editors_group_has_exactly_the_expected_permissions(db):
     group = Group.objects.get(name="Editors")
     granted = set(group.permissions.values_list("content_type__app_label", "codename"))
     assert granted == EDITOR_PERMISSIONS
-    assert len(granted) == len(EDITOR_PERMISSIONS) == 75
+    assert len(granted) == len(EDITOR_PERMISSIONS) == 79
 
 
 def test_editors_group_has_no_auth_permissions(db):

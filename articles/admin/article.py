@@ -20,6 +20,7 @@ from ..infobox import ROW_STORAGE, STORAGE, Storage
 from ..models import (
     Article,
     InfoboxRow,
+    InterlanguageLink,
     PersonMention,
     PlaceMention,
     PopulationFigure,
@@ -98,6 +99,16 @@ class PopulationFigureInline(admin.TabularInline):
     autocomplete_fields = ["source"]
 
 
+class InterlanguageLinkInline(admin.TabularInline):
+    """The article in other languages (``[[ru:…]]`` on a MediaWiki wiki)."""
+
+    model = InterlanguageLink
+    extra = 0
+    fields = ["language", "title"]
+    verbose_name = "link to this article in another language"
+    verbose_name_plural = "in other languages"
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
@@ -121,7 +132,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "updated"
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "tags", "lead"]}),
+        (None, {"fields": ["title", "slug", "status", "tags", "description", "lead"]}),
         ("Infobox", {"fields": [
             storage.columns[0] if len(storage.columns) == 1 else storage.columns
             for storage in STORAGE if storage.columns
@@ -138,6 +149,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ReferenceInline,
         PersonMentionInline,
         PlaceMentionInline,
+        InterlanguageLinkInline,
     ]
 
 

@@ -28,7 +28,9 @@ def revisions_of(article: Article) -> list[Revision]:
     """The article's revisions, newest first."""
     return [
         version.revision
-        for version in Version.objects.get_for_object(article).select_related("revision__user")
+        for version in Version.objects.get_for_object(article).select_related(
+            "revision__user", "revision__origin"
+        )
     ]
 
 

@@ -8,6 +8,7 @@
 - ``population``: the population history's figures.
 - ``references``: sources (shared), an article's references, citations.
 - ``jobs``: background admin imports.
+- ``mediawiki``: interlanguage links and the contributors of imported revisions.
 """
 
 from reversion import register as versioned
@@ -23,6 +24,7 @@ from .article import (
     validate_title,
 )
 from .jobs import ImportJob
+from .mediawiki import InterlanguageLink, RevisionOrigin
 from .mentions import FormerName, Mention, MentionQuerySet, PersonMention, PlaceMention, WikiLink
 from .population import PopulationFigure
 from .references import ArticleReference, Citation, Source
@@ -41,18 +43,19 @@ from .rows import (
 )
 
 # A revision holds the article with every row its page and wiki-text show,
-# so that reverting restores them as one unit. Derived text (rendered HTML,
-# the search document) is left out: services.article_revert renders it
+# so that reverting restores them as one unit. The description is
+# editorial data outside the wiki-text, as tags are: a revert keeps it.
+# Derived text (rendered HTML, the search document) is left out: services.article_revert renders it
 # again, and storing it would more than double the size of every revision.
 # Registered last: the rows come from infobox.STORAGE, which needs the
 # models above.
 from ..infobox import ARTICLE_ROWS  # noqa: E402
 
-versioned(follow=ARTICLE_ROWS, exclude=("lead_html", "search_document"))(Article)
+versioned(follow=ARTICLE_ROWS, exclude=("lead_html", "search_document", "description"))(Article)
 
 __all__ = [
     "Article", "ArticleLanguage", "ArticleQuerySet", "ArticleReference", "ArticleReligion",
-    "Citation", "FormerName", "ImportJob", "InfoboxRow", "InfoboxTerm", "Language", "Mention",
+    "Citation", "FormerName", "ImportJob", "InfoboxRow", "InterlanguageLink", "RevisionOrigin", "InfoboxTerm", "Language", "Mention",
     "MentionQuerySet", "MillisecondDateTimeField", "Ordered", "PersonMention", "PlaceMention",
     "PopulationFigure", "PopulationPlace", "RelatedGroup", "Religion", "Section", "SeeAlso",
     "Source", "WikiLink", "normalize_title", "published_slug", "validate_body", "validate_lead",

@@ -166,6 +166,13 @@ class Article(models.Model):
         help_text="Where the community lives (Afghanistan).",
     )
 
+    # What search engines show under the title; without it, the lead's
+    # first words. A MediaWiki import fills it from {{Short description}}.
+    description = models.CharField(
+        max_length=300, blank=True, validators=[validate_line],
+        help_text="One line for search engines; empty: the lead's first words.",
+    )
+
     # Derived when the article is saved (services.article_refresh), never typed.
     lead_html = models.TextField(blank=True, editable=False)
     search_document = models.TextField(blank=True, editable=False)

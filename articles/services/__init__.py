@@ -60,7 +60,13 @@ from .refresh import (
     search_document_update,
     see_also_link,
 )
-from .revisions import RevertRefused, article_revert, article_revision_save, revisions_save
+from .revisions import (
+    RevertRefused,
+    RevisionMeta,
+    article_revert,
+    article_revision_save,
+    revisions_save,
+)
 # Not services, re-exported so that callers keep working: a pure rule and a read.
 from ..communities import community_from_title
 from ..lookups import resolve_titles
@@ -100,6 +106,7 @@ __all__ = [
     "render_text",
     "resolve_titles",
     "revisions_save",
+    "RevisionMeta",
     "search_document_text",
     "search_document_update",
     "see_also_link",

@@ -11,6 +11,7 @@ from django.db import models
 from people.models import Person, Place, validate_name
 
 from .. import markdown, wikitext
+from ..citations import text_citations
 from ..communities import community_from_title
 from ..infobox import ROW_STORAGE, columns_from, infobox_citations
 from ..models import (
@@ -34,7 +35,6 @@ from .refresh import (
     citations_build,
     infobox_markers,
     search_document_text,
-    text_citations,
 )
 from .import_references import too_long
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -44,7 +44,7 @@ from .import_rows import (
 from .import_references import sources_import
 from .import_sources import ImportFailed, Source, _parse, _parse_sources, _TitleCheck
 from .refresh import article_render, name_index, render_text, verifiability_columns
-from .revisions import revisions_save
+from .revisions import RevisionMeta, revisions_save
 
 
 IMPORT_BATCH = 250
@@ -70,6 +70,8 @@ def articles_import(
     sources: Iterable[Source],
     on_progress: Callable[[ImportResult], None] | None = None,
     user=None,
+    status: str = Article.Status.PUBLISHED,
+    origins: Mapping[str, RevisionMeta] | None = None,
 ) -> list[ImportResult]:
     """Import wiki-text files, all or nothing.
 
@@ -77,8 +79,10 @@ def articles_import(
     raises ImportFailed naming its file and line), then the files are
     imported in batches inside one transaction. An article whose title
     exists is updated in place; editorial data the wiki-text does not hold
-    (status, tags, hand-made mentions, population history) is kept. Each
-    article gets a revision by ``user`` (None for the command line).
+    (status, tags, hand-made mentions, population history) is kept; a new
+    article gets ``status``. Each article gets a revision by ``user`` (None
+    for the command line), or, for a file named in ``origins``, the date,
+    contributor and comment of the wiki revision it was made from.
     """
     sources = list(sources)
     results: list[ImportResult] = []
@@ -88,7 +92,7 @@ def articles_import(
     names = name_index()
     with _render_pool(names, batches=batches) as pool:
         with transaction.atomic():
-            run = _ImportRun(titles, names, user=user)
+            run = _ImportRun(titles, names, user=user, status=status, origins=origins or {})
             # A pipeline: batch k is rendered (in the pool) while k-1 is written.
             waiting: _Batch | None = None
             for docs in _parsed_batches(sources, pool):
@@ -249,9 +253,14 @@ class _ImportRun:
     between the imported articles resolve whatever their order, because the
     slug of every title is settled before the first batch is written."""
 
-    def __init__(self, titles: list[str], names: NameIndex, *, user=None):
+    def __init__(
+        self, titles: list[str], names: NameIndex, *, user=None,
+        status: str = Article.Status.PUBLISHED, origins: Mapping[str, RevisionMeta],
+    ):
         self.names = names
         self.user = user
+        self.status = status
+        self.origins = origins
         self.existing: dict[str, tuple[int, str, str]] = {}  # title: (pk, slug, status)
         for chunk in _chunks(titles):
             for pk, title, slug, status in Article.objects.filter(title__in=chunk).values_list(
@@ -266,6 +275,8 @@ class _ImportRun:
         """The address the title will have once imported; None if it is not
         an imported title, or one of a draft."""
         if title in self.created_slugs:
+            if self.status != Article.Status.PUBLISHED:
+                return None
             slug = self.created_slugs[title]
         elif title in self.existing and self.existing[title][2] == Article.Status.PUBLISHED:
             slug = self.existing[title][1]
@@ -324,7 +335,7 @@ class _ImportRun:
             article = found.get(doc.title) or Article(
                 title=doc.title,
                 slug=self.created_slugs[doc.title],
-                status=Article.Status.PUBLISHED,
+                status=self.status,
             )
             try:
                 built.append(_build_article(article, doc, terms, cited))
@@ -393,10 +404,15 @@ class _ImportRun:
         for model, attribute in _BUILT_ROWS:
             model.objects.bulk_create([row for b in built for row in getattr(b, attribute)])
 
+        origins = [self.origins.get(name) for name, _ in batch.docs]
         revisions_save(
             [(b.article, b.revision_rows()) for b in built],
             user=user,
-            comments=[f"Imported from {name}" for name, _ in batch.docs],
+            comments=[
+                origin.comment if origin else f"Imported from {name}"
+                for (name, _), origin in zip(batch.docs, origins, strict=True)
+            ],
+            origins=origins,
         )
         results = []
         for (name, _), b in zip(batch.docs, built, strict=True):
@@ -411,9 +427,11 @@ class _ImportRun:
         """After the last batch: See also rows anywhere that name an
         imported title now point at it, and articles outside the import
         whose [[links]] name a new title are rendered again."""
+        created_published = self.status == Article.Status.PUBLISHED
         published = [
             title for title in [*self.created_slugs, *self.existing]
-            if title in self.created_slugs or self.existing[title][2] == Article.Status.PUBLISHED
+            if (created_published if title in self.created_slugs
+                else self.existing[title][2] == Article.Status.PUBLISHED)
         ]
         for chunk in _chunks(published):
             SeeAlso.objects.filter(target_title__in=chunk).update(

@@ -13,7 +13,7 @@ from django.db.models import Q
 from people.models import Alias, Person, Place
 
 from .. import markdown, wikitext
-from ..citations import CitationRenderer
+from ..citations import CitationRenderer, is_infobox_place, text_citations
 from ..infobox import INFOBOX_EXTRA_PLACE, INFOBOX_PLACE, ROW_STORAGE, STORAGE
 from ..lookups import resolve_titles
 from ..mentions import NameIndex, build_index
@@ -30,10 +30,6 @@ from ..models import (
     WikiLink,
 )
 from ..wikitext.infobox import Kind
-
-LEAD_PLACE = "lead"
-SECTION_PLACE = "section:"
-
 
 def article_refresh(
     *,
@@ -120,27 +116,6 @@ def render_text(
 
 
 # --- citations ---------------------------------------------------------------
-
-
-def lenient_markers(text: str) -> list[wikitext.Marker]:
-    """The markers of stored text, skipping a malformed ``[^`` (which the
-    parser and the admin refuse, but older text may hold)."""
-    return wikitext.markers_in(text, strict=False)
-
-
-def text_citations(
-    lead: str, sections: Iterable[tuple[int, str]]
-) -> list[tuple[str, wikitext.Marker]]:
-    """(place, marker) of every marker of the lead, then of each
-    (position, body) of ``sections``: "lead", "section:<position>"."""
-    found = [(LEAD_PLACE, marker) for marker in lenient_markers(lead)]
-    for position, body in sections:
-        found += [(f"{SECTION_PLACE}{position}", marker) for marker in lenient_markers(body)]
-    return found
-
-
-def is_infobox_place(place: str) -> bool:
-    return place.startswith((INFOBOX_PLACE, INFOBOX_EXTRA_PLACE))
 
 
 def citations_build(

@@ -3,8 +3,10 @@ for imports, and restoring one."""
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -15,8 +17,9 @@ from reversion.errors import RevertError
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options as reversion_options
 
+from ..citations import is_infobox_place
 from ..infobox import ARTICLE_ROWS, ROW_STORAGE
-from ..models import Article, ArticleReference, Source
+from ..models import Article, ArticleReference, Citation, RevisionOrigin, Source
 from .refresh import article_refresh
 
 
@@ -77,6 +80,10 @@ class _Versioned:
         return "[" + _ENCODER.encode(data) + "]"
 
 
+# Revision.comment is a TextField; a wiki's edit summary is at most 500
+# characters, but a hand-made dump may hold any.
+_COMMENT = 1000
+
 # What serializers.serialize("json", ...) encodes with; made once, as json.dumps
 # would make it again for every version of an import.
 _ENCODER = DjangoJSONEncoder(ensure_ascii=False)
@@ -87,24 +94,49 @@ def _versioned(model: type[models.Model]) -> _Versioned:
     return _Versioned(model)
 
 
+@dataclass(frozen=True)
+class RevisionMeta:
+    """A revision made elsewhere (a MediaWiki dump's): when, by whom there
+    (a user name or an IP address) and its edit summary."""
+
+    date: datetime.datetime | None
+    contributor: str
+    comment: str
+    wiki_revision_id: int | None = None
+
+
 def revisions_save(
-    entries: list[tuple[Article, list[models.Model]]], *, user=None, comments: list[str]
+    entries: list[tuple[Article, list[models.Model]]],
+    *,
+    user=None,
+    comments: list[str],
+    origins: list[RevisionMeta | None] | None = None,
 ) -> list[Revision]:
     """One revision per article, holding it and ``rows`` (every row of
-    ARTICLE_ROWS it has), as django-reversion's ``add_to_revision`` with
+    ARTICLE_ROWS it has, but the text's citations), as django-reversion's ``add_to_revision`` with
     ``follow`` would make it; written in bulk, for imports of thousands.
     Rows that point at other models should have them cached (``row.place``)
-    or their text (``object_repr``) costs a query each."""
+    or their text (``object_repr``) costs a query each. An entry with an
+    origin keeps its date and its contributor (a RevisionOrigin)."""
     if not entries:
         return []
     now = timezone.now()
-    revisions = Revision.objects.bulk_create(
-        [Revision(date_created=now, user=user, comment=comment) for comment in comments]
-    )
+    origins = origins or [None] * len(entries)
+    revisions = Revision.objects.bulk_create([
+        Revision(date_created=(origin and origin.date) or now, user=user, comment=comment[:_COMMENT])
+        for comment, origin in zip(comments, origins, strict=True)
+    ])
+    RevisionOrigin.objects.bulk_create([
+        RevisionOrigin(
+            revision=revision, contributor=origin.contributor[:255],
+            wiki_revision_id=origin.wiki_revision_id,
+        )
+        for revision, origin in zip(revisions, origins, strict=True) if origin is not None
+    ])
     db = router.db_for_write(Article)
     rows = []
     for (article, article_rows), revision in zip(entries, revisions, strict=True):
-        for obj in (article, *article_rows):
+        for obj in (article, *_recorded(article_rows)):
             version = _versioned(type(obj))
             rows.append((
                 revision.pk, ContentType.objects.get_for_model(type(obj)).pk, str(obj.pk), db,
@@ -120,6 +152,15 @@ def revisions_save(
             rows,
         )
     return revisions
+
+
+def _recorded(rows: list[models.Model]) -> list[models.Model]:
+    """What a revision keeps of an article's rows: all but the citations of
+    its text, which the text records itself (a revert rebuilds them from it
+    and the history diff reads them there); a third of an import's versions."""
+    return [
+        row for row in rows if not (isinstance(row, Citation) and not is_infobox_place(row.place))
+    ]
 
 
 class RevertRefused(Exception):

@@ -29,6 +29,13 @@ def plain_text(html_text: str, words=None) -> str:
     return api.plain_text(str(html_text or ""), int(words) if words else None)
 
 
+@register.filter
+def description_of(article) -> str:
+    """What search engines show of ``article``: its description, or the
+    lead's first words (the same as the JSON-LD's)."""
+    return api.article_description(article)
+
+
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article, url: str = "", tags=None):
     """A ``<script type="application/ld+json">`` element describing

@@ -10,6 +10,7 @@ import pytest
 from django.utils.html import escape
 from reversion.models import Version
 
+from articles import revision_diff
 from articles.models import Article, ArticleReference, Citation, PopulationFigure, Source
 from articles.services import article_export, article_refresh, articles_import
 from articles.sources import source_identity
@@ -468,10 +469,12 @@ def test_a_new_reference_and_its_marker_are_saved_together(admin_client, client,
         "  - Author: John Smith\n  - Isbn: 978-0-00-000000-2\n  - Accessed: 2024-01-31\n"
         "  - Quote: They stayed.\n"
     )
-    # One revision holds the reference and the citation.
+    # One revision holds the reference; the lead holds the citation, which
+    # the history reads from it (the text's citations are not rows of it).
     version = Version.objects.get_for_object(seed_fixture).first()
     models = {v.content_type.model for v in version.revision.version_set.all()}
-    assert {"articlereference", "citation"} <= models
+    assert "articlereference" in models and "citation" not in models
+    assert revision_diff.state_of(version.revision).citations == "[^smith|p. 4] in the lead"
 
 
 def test_an_infobox_citation_added_with_its_reference_is_written_after_the_row(

@@ -28,56 +28,20 @@ from articles.citations import (
 from articles.models import Article, ArticleReference, Citation, Source
 from articles.services import articles_import
 from articles.wikitext import Marker, references
+from tests.examples import SOURCES_EXAMPLE
 from tests.html import visible_text
 
 # The example of issue 12, with a general reference (no marker uses it), a
 # [^?] and a DOI added.
-EXAMPLE = """\
-= Russians in Tajikistan =
+EXAMPLE = (
+    SOURCES_EXAMPLE.replace(
+        "Text.[^smith|pp. 50–52][^rferl]\n",
+        "Text.[^smith|pp. 50–52][^rferl] Many left in the 1990s.[^?] See `[^smith]` in code.\n",
+    ).replace("  - Author: John Smith\n", "  - Author: John Smith\n  - Author: Jane Doe\n")
+    + "  - Language: ru\n- [^survey]\n  - Type: journal\n  - Title: Migration from Central Asia\n"
+    "  - Work: Journal of Examples\n  - Date: 2005-03\n  - Doi: 10.1000/xyz#1?a<b>\n"
+)
 
-Infobox
-- Group: Russians in Tajikistan
-- Population: 34,000 (2010 census) [^census2010]
-
-Russians live mostly in Dushanbe.[^census2010] The first settlers came with the railway.[^smith|p. 42]
-
-==History==
-Text.[^smith|pp. 50–52][^rferl] Many left in the 1990s.[^?] See `[^smith]` in code.
-
-==See also==
-- Russians in Uzbekistan
-
-==References==
-- [^census2010]
-  - Title: Population census of the Republic of Tajikistan 2010
-  - Publisher: Agency on Statistics under the President of the Republic of Tajikistan
-  - Date: 2010
-  - Url: https://www.stat.tj/en/census
-  - Accessed: 2023-05-01
-- [^smith]
-  - Type: book
-  - Title: The Railway and the Steppe
-  - Author: John Smith
-  - Author: Jane Doe
-  - Publisher: Example Press
-  - Date: 1998
-  - Isbn: 978-0-00-000000-2
-- [^rferl]
-  - Type: news
-  - Title: Tajikistan's Russians
-  - Work: Radio Free Europe/Radio Liberty
-  - Date: 2019-06-12
-  - Url: https://www.rferl.org/a/example/1.html
-  - Archive-url: https://web.archive.org/web/20200101000000/https://www.rferl.org/a/example/1.html
-  - Archive-date: 2020-01-01
-  - Language: ru
-- [^survey]
-  - Type: journal
-  - Title: Migration from Central Asia
-  - Work: Journal of Examples
-  - Date: 2005-03
-  - Doi: 10.1000/xyz#1?a<b>
-"""
 
 def sup(key: str, index: int, number: int, locator: str = "", rel: bool = True) -> str:
     """A superscript as the renderer writes it (``rel``: as nh3 leaves it)."""
@@ -437,11 +401,11 @@ def test_article_page_query_count_is_fixed_whatever_the_number_of_references(
     # The article, sections, population figures, infobox lists, extra rows,
     # see also, mentions, tags, related articles (9, as before), then the
     # citations (with their references' keys) and the references (with
-    # their sources).
+    # their sources), and the interlanguage links.
     small_url, big_url = small.article.get_absolute_url(), big.article.get_absolute_url()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         small_html = client.get(small_url).content.decode()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         big_html = client.get(big_url).content.decode()
     assert "A lead." in small_html and 'class="references"' not in small_html
     assert big_html.count('<sup class="reference"') == 182 - 20

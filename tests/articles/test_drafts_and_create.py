@@ -225,8 +225,9 @@ def test_the_readers_page_keeps_its_query_count(
     client, seed_with_extras, django_assert_num_queries
 ):
     # article, sections, population figures, infobox lists, extra rows,
-    # see also, mentions, tags, related articles: none for the user.
-    with django_assert_num_queries(11):
+    # see also, mentions, tags, related articles, citations, references,
+    # interlanguage links: none for the user.
+    with django_assert_num_queries(12):
         response = client.get(ARTICLE_URL)
     assert response.status_code == 200
     assert "Cache-Control" not in response

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from articles.models import Article, Mention, PersonMention, SeeAlso
+from articles.models import Article, Mention, PersonMention, SeeAlso, Source
 from articles.services import (
     article_refresh,
     articles_import,
@@ -265,6 +265,43 @@ def test_population_history_chart_with_a_text_equivalent(client, seed_fixture):
     heights = [float(h) for h in re.findall(r'<rect [^>]*height="([\d.]+)"', figure)]
     assert heights[1] == max(heights) and heights[2] < heights[0]
     assert "<script" not in figure
+
+
+def test_a_figure_with_a_range_a_method_and_a_source_shows_them_under_the_chart(client):
+    article = ArticleFactory(title="Greeks in Ukraine")
+    source = Source.objects.create(
+        title="<b>All-Ukrainian census</b> 2001", slug="census-2001", identity="t:census-2001"
+    )
+    article.population_figures.create(year=1989, count=98000)
+    article.population_figures.create(
+        year=2001, count=91500, low=85000, high=120000, method="census", source=source,
+        locator="table 3",
+    )
+
+    html = html_of(client, article.get_absolute_url())
+    figure = html[html.index('<figure class="population-chart"'):html.index("</figure>")]
+
+    # The range is a whisker from the low end to the high end, above the
+    # bar's top, and the value sits above the whisker.
+    [path] = re.findall(r'<path d="([^"]+)" class="range"/>', figure)
+    tops = [float(y) for y in re.findall(r'<rect [^>]*y="([\d.]+)"', figure)]
+    high_y, low_y = (float(v) for v in re.match(r"M[\d.]+ ([\d.]+)V([\d.]+)", path).groups())
+    assert high_y < tops[1] < low_y
+    values = re.findall(r'<text [^>]*y="([\d.]+)"[^>]*class="value">([^<]+)<', figure)
+    assert values[1] == (str(round(high_y - 5, 1)), "91,500")
+    desc = re.search(r'<desc id="population-chart-desc">(.*?)</desc>', figure).group(1)
+    assert desc == (
+        "1989: 98,000; 2001: 91,500, 85,000–120,000, census, source: "
+        "&lt;b&gt;All-Ukrainian census&lt;/b&gt; 2001"
+    )
+    notes = figure[figure.index('<dl class="population-notes">'):]
+    assert visible_text(notes) == (
+        "2001 85,000–120,000, census; source: <b>All-Ukrainian census</b> 2001, table 3"
+    )
+    assert '<a href="/sources/census-2001/">&lt;b&gt;All-Ukrainian census&lt;/b&gt; 2001</a>' in notes
+    # The source's page lists the article that cites it for a figure.
+    source_page = html_of(client, "/sources/census-2001/")
+    assert f'href="{article.get_absolute_url()}"' in source_page
 
 
 def test_infobox_shows_the_latest_figure_when_there_is_no_population_row(client):

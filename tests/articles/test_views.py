@@ -204,11 +204,11 @@ def test_article_page_query_count_is_fixed_whatever_the_size(client, django_asse
 
     # article, sections, population figures, infobox lists (related groups
     # with their articles' slugs among them), extra rows,
-    # see also, mentions, tags, related articles, the citations and the
-    # references with their sources
-    with django_assert_num_queries(11):
+    # see also, mentions, tags, related articles, the citations, the
+    # references with their sources and the interlanguage links
+    with django_assert_num_queries(12):
         small_html = client.get(small.get_absolute_url()).content.decode()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         big_html = client.get(big.get_absolute_url()).content.decode()
     assert "A lead." in small_html
     assert "Key 49" in big_html and "Person 49" in big_html and "Town 49" in big_html

@@ -8,7 +8,9 @@ or math element that the site did not put there). The text stays visible as
 text: titles and names show character for character, and plain-HTML
 payloads show as typed in the article's text.
 
-Sources (issue 12) get every payload through import: in each field of a
+Sources (issue 12) get every payload through the source admin (title,
+authors, work, publisher, DOI, ISBN, language; hostile web addresses) and
+as the quote of an admin-made article's reference, and through import: in each field of a
 reference (title, authors, work, publisher, ISBN, DOI, language, quote), in
 a locator, and web addresses built to break out of an href; a
 ``javascript:``, ``data:`` or ``vbscript:`` URL is refused by the import and
@@ -255,8 +257,46 @@ def make_people_and_places(client: Client, acceptance: Acceptance) -> None:
         admin_save(client, "/admin/people/person/add/", data, slots, acceptance)
 
 
-def make_articles(client: Client, acceptance: Acceptance) -> list[list[int]]:
-    """Admin-made articles, each carrying a batch of payloads in every field."""
+def make_sources(client: Client, acceptance: Acceptance) -> list[Source]:
+    """One admin-made source per payload, the payload in every text field of
+    the source admin's form (title, authors, work, publisher, DOI, ISBN,
+    language) and its web address one of HOSTILE_URLS. Returns the sources."""
+    add_url = "/admin/articles/source/add/"
+    blank = change_form_data(client.get(add_url))
+    for i in range(N):
+        q = (i + 3) % N
+        slots, data = Slots(), dict(blank)
+        slots.put(data, "title", "admin: source title", i, f"Admin source {i}")
+        slots.put(data, "authors", "admin: source authors", q, f"Author {i}")
+        slots.put(data, "work", "admin: source work", q, f"Work {i}")
+        slots.put(data, "publisher", "admin: source publisher", i, f"Publisher {i}")
+        data["doi"] = f"10.1001/{i}/{TEXTS[q]}"  # unique: the DOI names the source
+        acceptance.tried["admin: source doi"].add(q)
+        slots.slots["doi"] = ("admin: source doi", q, f"10.1001/{i}")
+        if short_field("Isbn", TEXTS[i]) == TEXTS[i]:
+            slots.put(data, "isbn", "admin: source isbn", i, "")
+        if short_field("Language", TEXTS[i]) == TEXTS[i]:
+            slots.put(data, "language", "admin: source language", i, "")
+        url = HOSTILE_URLS[i % len(HOSTILE_URLS)].format(i=f"admin-{i}")
+        data.update(type="web", slug=f"admin-source-{i}", date="2019", url=url,
+                    archive_url=f"{url}/archived", archive_date="2020-01-01")
+        # The one with a bidirectional override is refused, as by the import.
+        slots.slots["url"] = ("admin: source url", i, f"https://example.org/admin-{i}")
+        slots.slots["archive_url"] = ("admin: source url", i, f"https://example.org/admin-{i}/a")
+        admin_save(client, add_url, data, slots, acceptance)
+    for url in REFUSED_URLS:
+        data = dict(blank, type="web", title="Refused", slug="refused-source", url=url)
+        response = client.post(add_url, data)
+        assert response.status_code == 200 and "url" in response.context["adminform"].form.errors
+        assert not Source.objects.filter(url=url).exists()
+    return list(Source.objects.filter(slug__startswith="admin-source-").order_by("pk"))
+
+
+def make_articles(
+    client: Client, acceptance: Acceptance, sources: list[Source]
+) -> list[list[int]]:
+    """Admin-made articles, each carrying a batch of payloads in every field
+    and citing admin-made sources with a payload as the reference's quote."""
     add_url = "/admin/articles/article/add/"
     response = client.get(add_url)
     blank = change_form_data(response)
@@ -285,6 +325,10 @@ def make_articles(client: Client, acceptance: Acceptance) -> list[list[int]]:
             slots.put(data, f"extra_rows-{row}-value", "infobox value", (i + 2) % N, f"Value {position}")
             row = add_inline_form(response, data, "see_also", position=str(position))
             slots.put(data, f"see_also-{row}-target_title", "see also title", i, f"Safe link {number} {position}")
+            # A general reference (no marker uses it) to an admin-made source.
+            row = add_inline_form(response, data, "references", key=f"s{position}",
+                                  source=str(sources[i % len(sources)].pk), position=str(position))
+            slots.put(data, f"references-{row}-quote", "admin: reference quote", (i + 4) % N, "")
         admin_save(client, add_url, data, slots, acceptance)
         article = Article.objects.get(slug=f"hostile-article-{number}")
         stored_lead = article.lead.split("\n\n")
@@ -541,7 +585,8 @@ def test_hostile_text_never_runs_and_stays_text(site, hostile_tab):
     started = time.monotonic()
     make_people_and_places(client, acceptance)
     print(f"people and places: {time.monotonic() - started:.1f}s")
-    batches = make_articles(client, acceptance)
+    sources = make_sources(client, acceptance)
+    batches = make_articles(client, acceptance, sources)
     print(f"articles: {time.monotonic() - started:.1f}s")
     imported = import_files(acceptance, admin_titles={batch[0] for batch in batches})
     _record_imported_fields(acceptance, admin_titles={batch[0] for batch in batches})
@@ -571,6 +616,8 @@ def test_hostile_text_never_runs_and_stays_text(site, hostile_tab):
     for article in Article.objects.filter(slug__in=imported):
         shown[f"/wiki/{quote(article.slug)}/"] = (article.title, [])
     for source in Source.objects.filter(references__article__slug__in=cited):
+        shown[f"/sources/{quote(source.slug)}/"] = (source.title, [])
+    for source in sources:
         shown[f"/sources/{quote(source.slug)}/"] = (source.title, [])
     for kind, field, offset in (("people/hostile-person", "person name", 0),
                                 ("places/hostile-place", "place name", 1)):

@@ -47,11 +47,29 @@ def test_json_has_the_seed_article_and_its_infobox(client, seed_article):
     assert data["sections"] == []
     assert data["tags"] == ["Afghanistan", "Russia"]
     assert data["population_history"] == [
-        {"year": 1979, "period": "", "count": 15000, "note": "est."},
-        {"year": 2009, "period": "", "count": 1500, "note": ""},
+        {"year": 1979, "period": "", "count": 15000, "note": "est.", "low": None, "high": None,
+         "method": "", "source": None},
+        {"year": 2009, "period": "", "count": 1500, "note": "", "low": None, "high": None,
+         "method": "", "source": None},
     ]
     assert data["updated"].startswith(seed_article.updated.isoformat()[:19])
     assert data["references"] == [] and data["citations"] == []
+
+
+def test_json_population_history_has_each_figures_range_method_and_source(client, seed_article):
+    source = Source.objects.create(title="Soviet census", slug="soviet-census", identity="t:soviet")
+    seed_article.population_figures.filter(year=1979).update(
+        low=12000, high=18000, method="estimate", source=source, locator="p. 7"
+    )
+
+    data = _get(client)
+
+    assert data["population_history"][0] == {
+        "year": 1979, "period": "", "count": 15000, "note": "est.", "low": 12000, "high": 18000,
+        "method": "estimate",
+        "source": {"title": "Soviet census", "url": "http://testserver/sources/soviet-census/",
+                   "locator": "p. 7"},
+    }
 
 
 def test_json_see_also_has_four_entries_with_null_url_for_missing_articles(client, seed_article):
@@ -119,12 +137,12 @@ def test_json_query_count_is_the_same_for_one_section_and_forty(client, django_a
     # sources), citations (with their references' keys), and the infobox's
     # lists (places, languages, religions, related groups with their
     # articles' slugs) in one
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert len(_get(client, "/api/articles/small-in-a/")["sections"]) == 1
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         cited = _get(client, "/api/articles/cited-in-c/")
     assert len(cited["references"]) == 40 and len(cited["citations"]) == 80
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         data = _get(client, "/api/articles/big-in-b/")
     assert len(data["sections"]) == 40 and len(data["see_also"]) == 40
     assert data["see_also"][0] == {"title": "Small in A", "url": "http://testserver/wiki/small-in-a/"}
