@@ -248,6 +248,31 @@ def test_new_article_gets_a_unique_slug(tmp_path):
     assert Article.objects.get(title="Russians in Afghanistan").slug == "russians-in-afghanistan-2"
 
 
+def test_status_draft_makes_drafts_that_nothing_links_and_keeps_an_updated_articles_status(
+    tmp_path, client, seed_fixture, seed_text
+):
+    linker = "= Tajiks in Russia =\n\nSee [[Afghans in Russia]].\n\n==See also==\n- Afghans in Russia\n"
+    out = StringIO()
+    call_command(
+        "import_articles", "--status", "draft",
+        str(write(tmp_path, "a.txt", "= Afghans in Russia =\n\nLead.\n")),
+        str(write(tmp_path, "t.txt", linker)),
+        str(write(tmp_path, "seed.txt", seed_text.replace("1,500 Russians", "1,600 Russians"))),
+        stdout=out,
+    )
+
+    assert "Imported 3 article(s): 2 created, 1 updated." in out.getvalue()
+    assert dict(Article.objects.values_list("title", "status")) == {
+        "Afghans in Russia": "draft", "Tajiks in Russia": "draft",
+        "Russians in Afghanistan": "published",
+    }
+    # A draft is not public, so the other draft's link to it is a missing link.
+    tajiks = Article.objects.get(title="Tajiks in Russia")
+    assert 'href="/wiki/afghans-in-russia/"' not in tajiks.lead_html
+    assert tajiks.see_also.get().target_id is None
+    assert client.get("/wiki/afghans-in-russia/").status_code == 404
+
+
 def test_export_to_folder_writes_one_file_per_slug(tmp_path, seed_bytes):
     run_import(write(tmp_path, "seed.txt", seed_bytes), write(tmp_path, "arm.txt", EVERY_CONSTRUCT))
     out_dir = tmp_path / "out"

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.models import Article
 from articles.services import ImportFailed, ImportResult, articles_import
 from encyclopedia.progress import ProgressBar
 
@@ -20,8 +21,13 @@ class Command(BaseCommand):
             "paths", nargs="+", metavar="PATH",
             help="A wiki-text file, or a folder whose *.txt files (recursively) are imported.",
         )
+        parser.add_argument(
+            "--status", choices=Article.Status.values, default=Article.Status.PUBLISHED,
+            help="The status of the articles created (default: published); an article "
+            "updated keeps its own.",
+        )
 
-    def handle(self, *args, paths, **options):
+    def handle(self, *args, paths, status, **options):
         files = self._files(paths)
         verbosity = options["verbosity"]
         bar = ProgressBar(self.stdout, total=len(files)) if (
@@ -37,7 +43,8 @@ class Command(BaseCommand):
 
         try:
             results = articles_import(
-                sources=[(str(path), path) for path in files], on_progress=progress
+                sources=[(str(path), path) for path in files], on_progress=progress,
+                status=status,
             )
         except ImportFailed as exc:
             if bar:

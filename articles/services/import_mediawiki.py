@@ -1,0 +1,321 @@
+"""MediaWiki import: Special:Export dumps and wikitext files become articles,
+with their history, through the one import pipeline (``articles_import``).
+
+Each revision of a page is converted (``articles.mediawiki.convert``) to our
+wiki-text and written to a temporary file, so that an import of any size
+holds one batch in memory, as ``import_articles`` does; the files are then
+imported in passes, all in one transaction: pass k holds every page's k-th
+revision counted back from its newest, so that the newest revisions of all
+pages are imported together in the last pass and their links resolve as
+one import's do. Each revision keeps its date, contributor and edit summary
+(``RevisionOrigin``). A page whose title is already an article is imported
+as its newest revision only: one new revision on top of the article's
+history, whose older revisions would otherwise sort among its own.
+
+What the wiki-text cannot hold is set after the last pass: categories
+become tags (added to the article's own), interlanguage links are stored
+per language, and ``{{Short description}}`` becomes the article's
+description. What could not be converted is counted per page in the report.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import io
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from taggit.models import Tag, TaggedItem
+
+from .. import wikitext
+from ..mediawiki.convert import ConvertError, convert
+from ..mediawiki.dump import DumpError, WikiPage, read_pages
+from ..models import Article, InterlanguageLink
+from .import_names import _chunks
+from .import_plan import ImportPlan, articles_import_plan
+from .import_sources import ImportFailed
+from .importing import ImportResult, articles_import
+from .revisions import RevisionMeta
+
+# A MediaWiki file to import: its name, and its bytes or its path.
+MediaWikiFile = tuple[str, "bytes | Path"]
+
+# The files MediaWiki import reads, by how their names end.
+SUFFIXES = (".xml", ".xml.bz2", ".xml.gz", ".wiki", ".mediawiki")
+
+
+# The most text an admin preview converts (about two seconds of work).
+PLAN_MAX_TEXT = 2_000_000
+
+# The longest values the columns hold.
+_TAG = Tag._meta.get_field("name").max_length
+_LANGUAGE = InterlanguageLink._meta.get_field("language").max_length
+_LINK_TITLE = InterlanguageLink._meta.get_field("title").max_length
+_DESCRIPTION = Article._meta.get_field("description").max_length
+
+
+def is_mediawiki_file(name: str) -> bool:
+    return name.casefold().endswith(SUFFIXES)
+
+
+@dataclass
+class MediaWikiPage:
+    """One page of the files: where it is, what it becomes, what was lost."""
+
+    name: str  # "dump.xml:120", where the page starts
+    title: str
+    revisions: int  # how many become history entries
+    created: bool
+    dropped: collections.Counter[str] = field(default_factory=collections.Counter)
+    tags: list[str] = field(default_factory=list)
+    interlanguage: list[tuple[str, str]] = field(default_factory=list)
+    description: str = ""
+    # The converted wiki-text of each revision imported, oldest first.
+    paths: list[Path] = field(default_factory=list)
+    origins: list[RevisionMeta] = field(default_factory=list)
+
+    @property
+    def dropped_text(self) -> str:
+        """"file ×2, template Use dmy dates ×1", most frequent first."""
+        return ", ".join(f"{what} ×{n}" for what, n in self.dropped.most_common())
+
+
+@dataclass
+class MediaWikiReport:
+    pages: list[MediaWikiPage]
+    skipped: collections.Counter[str]  # pages of other namespaces, by namespace
+    results: list[ImportResult]  # empty for a dry run
+
+    @property
+    def revisions(self) -> int:
+        return sum(page.revisions for page in self.pages)
+
+    @property
+    def dropped(self) -> collections.Counter[str]:
+        total: collections.Counter[str] = collections.Counter()
+        for page in self.pages:
+            total.update(page.dropped)
+        return total
+
+
+def mediawiki_import(
+    *,
+    files: Iterable[MediaWikiFile],
+    latest_only: bool = False,
+    status: str = Article.Status.PUBLISHED,
+    dry_run: bool = False,
+    title: str | None = None,
+    user=None,
+    on_progress: Callable[[ImportResult], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> MediaWikiReport:
+    """Import MediaWiki files, all or nothing (ImportFailed naming the file
+    and line, nothing written). ``title`` names the page of a plain
+    wikitext file (default: the file's name). ``dry_run``: the report of
+    what would be imported, nothing written. ``on_total`` is told how many
+    revisions will be imported once the files are read, before the first is
+    written; ``on_progress`` is called after each."""
+    with tempfile.TemporaryDirectory(prefix="mediawiki-import-") as folder:
+        pages, skipped = _converted_pages(files, Path(folder), latest_only=latest_only, title=title)
+        report = MediaWikiReport(pages=pages, skipped=skipped, results=[])
+        if dry_run or not pages:
+            return report
+        if on_total:
+            on_total(report.revisions)
+        with transaction.atomic():
+            for sources, origins in _passes(pages):
+                report.results = articles_import(
+                    sources=sources, origins=origins, status=status, user=user,
+                    on_progress=on_progress,
+                )
+            _set_what_the_text_cannot_hold(pages, report.results)
+    return report
+
+
+def mediawiki_import_plan(
+    *, files: Iterable[MediaWikiFile], latest_only: bool = False, title: str | None = None
+) -> tuple[ImportPlan, MediaWikiReport]:
+    """The admin's preview: what the newest revision of each page would
+    create or change (as ``articles_import_plan`` shows a wiki-text file),
+    and the report (revisions, what is dropped). Writes nothing. Only the
+    newest revisions are converted (the history is when the import runs),
+    at most PLAN_MAX_TEXT characters of them: converting costs about a
+    second a megabyte, and the preview is one request."""
+    with tempfile.TemporaryDirectory(prefix="mediawiki-plan-") as folder:
+        pages, skipped = _converted_pages(
+            files, Path(folder), latest_only=latest_only, title=title, history=False,
+            max_text=PLAN_MAX_TEXT,
+        )
+        plan = articles_import_plan(sources=[(page.name, page.paths[-1]) for page in pages])
+    return plan, MediaWikiReport(pages=pages, skipped=skipped, results=[])
+
+
+def _converted_pages(
+    files: Iterable[MediaWikiFile], folder: Path, *, latest_only: bool, title: str | None,
+    history: bool = True, max_text: int | None = None,
+) -> tuple[list[MediaWikiPage], collections.Counter[str]]:
+    """Every page of the files converted, each revision written to a file
+    in ``folder`` (without ``history``, the newest only, the others
+    counted); ImportFailed for an unreadable file, a title twice, or more
+    than ``max_text`` characters to convert."""
+    text_size = 0
+    pages: list[MediaWikiPage] = []
+    first: dict[str, str] = {}
+    skipped: collections.Counter[str] = collections.Counter()
+    for name, data in files:
+        for page in _read(name, data, latest_only=latest_only, title=title, skipped=skipped):
+            where = f"{name}:{page.line}"
+            if page.redirect is not None:
+                # A redirect has no text of its own; its target is imported as itself.
+                skipped["redirect"] += 1
+                continue
+            if not page.revisions:
+                continue
+            revisions = page.revisions if history else page.revisions[-1:]
+            text_size += sum(len(revision.text) for revision in revisions)
+            if max_text is not None and text_size > max_text:
+                raise ImportFailed(
+                    f"{where}: the pages come to more than {max_text // 1_000_000} million "
+                    "characters of text, more than a preview converts; import files this "
+                    "large with manage.py import_mediawiki"
+                )
+            try:
+                converted = [convert(revision.text, title=page.title) for revision in revisions]
+            except ConvertError as exc:
+                raise ImportFailed(f"{where}: {exc}") from None
+            newest = converted[-1]
+            doc_title = newest.doc.title
+            if doc_title in first:
+                raise ImportFailed(
+                    f"{where}: the page {doc_title!r} is also the page at {first[doc_title]}"
+                )
+            first[doc_title] = where
+            entry = MediaWikiPage(
+                name=where, title=doc_title, revisions=len(page.revisions), created=True,
+                dropped=newest.dropped, description=newest.description[:_DESCRIPTION],
+            )
+            # What the columns cannot hold is dropped and counted, not cut.
+            for tag in newest.tags:
+                if len(tag) <= _TAG:
+                    entry.tags.append(tag)
+                else:
+                    entry.dropped["category longer than a tag"] += 1
+            for language, link_title in newest.interlanguage:
+                if len(language) <= _LANGUAGE and len(link_title) <= _LINK_TITLE:
+                    entry.interlanguage.append((language, link_title))
+                else:
+                    entry.dropped["interlanguage link too long"] += 1
+            for n, (revision, result) in enumerate(zip(revisions, converted, strict=True)):
+                path = folder / f"{len(pages)}-{n}.txt"
+                path.write_text(wikitext.dump(result.doc), encoding="utf-8")
+                entry.paths.append(path)
+                entry.origins.append(RevisionMeta(
+                    date=revision.timestamp,
+                    contributor=revision.contributor,
+                    comment=revision.comment or f"Imported from {name}",
+                    wiki_revision_id=revision.id,
+                ))
+            pages.append(entry)
+    _only_the_newest_of_existing(pages)
+    return pages, skipped
+
+
+def _read(
+    name: str, data: bytes | Path, *, latest_only: bool, title: str | None,
+    skipped: collections.Counter[str],
+) -> Iterator[WikiPage]:
+    source = data if isinstance(data, Path) else io.BytesIO(data)
+    try:
+        yield from read_pages(
+            source, name=name, latest_only=latest_only, title=title, skipped=skipped
+        )
+    except DumpError as exc:
+        raise ImportFailed(str(exc)) from None
+
+
+def _only_the_newest_of_existing(pages: list[MediaWikiPage]) -> None:
+    """A page that is already an article brings its newest revision only."""
+    titles = [page.title for page in pages]
+    existing = set()
+    for chunk in _chunks(titles):
+        existing.update(Article.objects.filter(title__in=chunk).values_list("title", flat=True))
+    for page in pages:
+        if page.title in existing:
+            page.created = False
+            page.paths = page.paths[-1:]
+            # On top of the article's history: dated now, by its contributor there.
+            page.origins = [dataclasses.replace(page.origins[-1], date=None)]
+            page.revisions = 1
+
+
+def _passes(
+    pages: list[MediaWikiPage],
+) -> Iterator[tuple[list[tuple[str, Path]], dict[str, RevisionMeta]]]:
+    """The sources and origins of each pass, oldest first; the last holds
+    every page's newest revision."""
+    depth = max(page.revisions for page in pages)
+    for k in range(depth):
+        sources, origins = [], {}
+        for page in pages:
+            index = page.revisions - depth + k
+            if index >= 0:
+                sources.append((page.name, page.paths[index]))
+                origins[page.name] = page.origins[index]
+        yield sources, origins
+
+
+def _set_what_the_text_cannot_hold(
+    pages: list[MediaWikiPage], results: list[ImportResult]
+) -> None:
+    """Tags from categories, interlanguage links and descriptions, in bulk."""
+    ids = {result.name: result.article_id for result in results}
+    described = [(ids[p.name], p.description) for p in pages if p.description]
+    for chunk in _chunks(described):
+        articles = Article.objects.in_bulk([pk for pk, _ in chunk])
+        for pk, description in chunk:
+            articles[pk].description = description
+        Article.objects.bulk_update(articles.values(), ["description"])
+
+    linked = {ids[p.name]: p.interlanguage for p in pages if p.interlanguage}
+    for chunk in _chunks(list(linked)):
+        InterlanguageLink.objects.filter(
+            article_id__in=chunk,
+            language__in={language for pk in chunk for language, _ in linked[pk]},
+        ).delete()
+        InterlanguageLink.objects.bulk_create([
+            InterlanguageLink(article_id=pk, language=language, title=link_title)
+            for pk in chunk for language, link_title in dict(linked[pk]).items()
+        ])
+
+    tagged = {ids[p.name]: p.tags for p in pages if p.tags}
+    if tagged:
+        _tags_add(tagged)
+
+
+def _tags_add(tagged: dict[int, list[str]]) -> None:
+    """Add the tags to the articles (keeping their own), with one query per
+    chunk instead of taggit's several per article."""
+    names = sorted({name for tags in tagged.values() for name in tags})
+    tags = {}
+    for chunk in _chunks(names):
+        tags.update({tag.name: tag for tag in Tag.objects.filter(name__in=chunk)})
+    for name in names:
+        if name not in tags:
+            # taggit makes the unique slug; categories are few next to pages.
+            tags[name] = Tag.objects.create(name=name)
+    content_type = TaggedItem.content_type.field.related_model.objects.get_for_model(Article)
+    have = set()
+    for chunk in _chunks(list(tagged)):
+        have.update(
+            TaggedItem.objects.filter(content_type=content_type, object_id__in=chunk)
+            .values_list("object_id", "tag_id")
+        )
+    TaggedItem.objects.bulk_create([
+        TaggedItem(content_type=content_type, object_id=pk, tag=tags[name])
+        for pk, names_of in tagged.items() for name in dict.fromkeys(names_of)
+        if (pk, tags[name].pk) not in have
+    ])
