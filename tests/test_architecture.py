@@ -44,7 +44,7 @@ WIRING = {
     "encyclopedia.wsgi",
     "encyclopedia.asgi",
 }
-PURE = ("articles.wikitext", "articles.communities", "articles.mediawiki")
+PURE = ("articles.wikitext", "articles.communities", "articles.mediawiki", "articles.sources")
 # The parsing libraries a pure library may use besides the standard library.
 PURE_LIBRARIES = {"mwparserfromhell", "mwxml", "mwtypes"}
 WRITE_SIDE = ("articles.services",)

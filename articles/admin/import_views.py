@@ -7,6 +7,14 @@ session under a random token. Step 3 posts the token back and runs
 ``articles_import``, the same import as ``manage.py import_articles``, all or
 nothing. Cancel, an error or a finished import drops the session entry.
 
+MediaWiki files (Special:Export dumps, .wiki pages) take the same steps
+through the service of ``manage.py import_mediawiki``: the preview is
+``mediawiki_import_plan`` (the same table, plus each page's revisions, what
+is dropped, its tags and other languages), the job ``mediawiki_import``.
+One upload is of one kind; the options chosen with the files (status of new
+articles, history or latest only) wait with them in the session, so that
+the confirmation imports what was previewed.
+
 The confirmed import runs in a thread of the worker, recorded as an
 ImportJob, and the editor is sent to its page, which reloads itself (a meta
 refresh: the CSP allows no inline script) until the import has ended and
@@ -27,21 +35,32 @@ import logging
 import re
 import secrets
 import threading
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFilesSent
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
 
-from ..models import ImportJob
-from ..services import ImportFailed, ImportResult, articles_import, articles_import_plan
+from ..models import Article, ImportJob
+from ..services import (
+    ImportFailed, ImportPlan, ImportResult, articles_import, articles_import_plan,
+)
+from ..services.import_mediawiki import (
+    PLAN_MAX_XML,
+    SUFFIXES as MEDIAWIKI_SUFFIXES,
+    MediaWikiReport,
+    is_mediawiki_file,
+    mediawiki_import,
+    mediawiki_import_plan,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +85,12 @@ def _progress_key(job_id: int) -> str:
     return f"articles:import-job:{job_id}:written"
 
 
+def _total_key(job_id: int) -> str:
+    """How many writes the job makes, when that is not its number of files
+    (a MediaWiki import writes every revision)."""
+    return f"articles:import-job:{job_id}:total"
+
+
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
@@ -85,6 +110,33 @@ def file_size(size: int, limit: int) -> str:
     return f"{shown} MiB"
 
 
+WIKITEXT = "wikitext"
+MEDIAWIKI = "mediawiki"
+
+# The file chooser offers both kinds; some browsers match only a name's last
+# extension, hence .bz2 and .gz besides .xml.bz2 and .xml.gz (the server
+# decides by the whole suffix).
+ACCEPT = ",".join([".txt", "text/plain", *MEDIAWIKI_SUFFIXES, ".bz2", ".gz"])
+
+
+@dataclass
+class Upload:
+    """The files of one import and the options chosen with them."""
+
+    kind: str  # WIKITEXT or MEDIAWIKI
+    sources: list[tuple[str, bytes]]
+    status: str
+    latest_only: bool = False
+
+
+def skipped_text(skipped: dict[str, int]) -> str:
+    """"1 redirect, 2 Talk pages": the pages of a dump that are not articles."""
+    return ", ".join(
+        f"{count} {'redirect' if kind == 'redirect' else kind + ' page'}{'s' if count != 1 else ''}"
+        for kind, count in sorted(skipped.items())
+    )
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -94,7 +146,7 @@ class MultipleFileField(forms.FileField):
     Empty files are kept: the parser reports them with the file's name."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,text/plain"}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
         super().__init__(*args, allow_empty_file=True, **kwargs)
 
     def clean(self, data, initial=None):
@@ -109,12 +161,35 @@ class MultipleFileField(forms.FileField):
 
 class ImportForm(forms.Form):
     files = MultipleFileField(
-        label="Wiki-text files",
+        label="Files",
         help_text=(
-            f"One or more UTF-8 wiki-text files (.txt): at most {MAX_FILES} files, "
-            f"each up to {MAX_FILE_SIZE // MiB} MiB, {MAX_TOTAL_SIZE // MiB} MiB in all."
+            "One or more UTF-8 wiki-text files (.txt), or MediaWiki files: Special:Export "
+            "dumps (.xml, .xml.bz2, .xml.gz) and wikitext pages (.wiki, .mediawiki, titled "
+            "by the file's name); not both kinds in one upload. "
+            f"At most {MAX_FILES} files, each up to {MAX_FILE_SIZE // MiB} MiB, "
+            f"{MAX_TOTAL_SIZE // MiB} MiB in all; a compressed dump counts by its "
+            "compressed size."
         ),
         error_messages={"required": "Choose one or more wiki-text files to import."},
+    )
+    # Not required: a post without them (a script, an old form) gets the
+    # defaults the form shows.
+    status = forms.ChoiceField(
+        label="Status of new articles",
+        choices=Article.Status.choices,
+        initial=Article.Status.PUBLISHED,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Articles that already exist keep their status.",
+    )
+    history = forms.BooleanField(
+        label="Import the history (every revision)",
+        initial=True,
+        required=False,
+        help_text=(
+            "MediaWiki dumps only: each revision becomes a history entry, with its date, "
+            "contributor and edit summary. Unchecked: only each page's newest revision."
+        ),
     )
 
     def clean_files(self) -> list:
@@ -138,7 +213,18 @@ class ImportForm(forms.Form):
                 f"The files come to {file_size(total, MAX_TOTAL_SIZE)}; at most "
                 f"{MAX_TOTAL_SIZE // MiB} MiB can be imported at once."
             )
+        mediawiki = [f.name for f in files if is_mediawiki_file(f.name)]
+        wikitext = [f.name for f in files if not is_mediawiki_file(f.name)]
+        if mediawiki and wikitext:
+            raise forms.ValidationError(
+                "Import wiki-text files or MediaWiki files, not both at once: "
+                f"{wikitext[0]} is wiki-text, {mediawiki[0]} is MediaWiki "
+                f"({', '.join(MEDIAWIKI_SUFFIXES)}). Nothing was imported."
+            )
         return files
+
+    def clean_status(self) -> str:
+        return self.cleaned_data["status"] or Article.Status.PUBLISHED
 
     def sources(self) -> list[tuple[str, bytes]]:
         sources = []
@@ -146,6 +232,15 @@ class ImportForm(forms.Form):
             f.seek(0)
             sources.append((f.name, f.read()))
         return sources
+
+    def upload(self) -> Upload:
+        """The files and options of a valid form."""
+        sources = self.sources()
+        kind = MEDIAWIKI if is_mediawiki_file(sources[0][0]) else WIKITEXT
+        return Upload(
+            kind=kind, sources=sources, status=self.cleaned_data["status"],
+            latest_only=kind == MEDIAWIKI and not self.cleaned_data["history"],
+        )
 
 
 class ImportViews:
@@ -184,24 +279,66 @@ class ImportViews:
         self._forget(request)
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            sources = form.sources()
+            upload = form.upload()
+            report = None
             try:
-                plan = articles_import_plan(sources=sources)
+                if upload.kind == MEDIAWIKI:
+                    plan, report = self._mediawiki_plan(upload)
+                else:
+                    plan = articles_import_plan(sources=upload.sources)
             except ImportFailed as exc:
                 form.add_error("files", f"Nothing was imported: {exc}")
             else:
-                token = self._keep(request, sources)
+                token = self._keep(request, upload)
                 context = {
                     **self._context(request, "Import wiki-text: preview"),
                     "plan": plan,
                     "token": token,
+                    "upload": upload,
+                    "status_label": Article.Status(upload.status).label.lower(),
+                    "mediawiki": report,
+                    "rows": self._preview_rows(plan, report),
+                    "skipped": skipped_text(report.skipped) if report else "",
                 }
                 return TemplateResponse(request, self.preview_template, context)
         return self._render_form(request, form)
 
+    @staticmethod
+    def _mediawiki_plan(upload: Upload) -> tuple[ImportPlan, MediaWikiReport]:
+        """The plan and report of MediaWiki files; ImportFailed when they
+        hold nothing to import, or cannot be read."""
+        try:
+            plan, report = mediawiki_import_plan(
+                files=upload.sources, latest_only=upload.latest_only
+            )
+        except ImportFailed:
+            raise
+        except Exception:
+            # The converter meets markup of every wiki; a page it trips on
+            # must not cost the editor a 500 and the upload.
+            logger.exception("MediaWiki import preview failed")
+            raise ImportFailed(
+                "the files could not be converted (an internal error; it is in the "
+                "server's log)"
+            ) from None
+        if not report.pages:
+            found = skipped_text(report.skipped)
+            raise ImportFailed(
+                "the files hold no article to import"
+                + (f" (skipped, not articles: {found})" if found else "")
+            )
+        return plan, report
+
+    @staticmethod
+    def _preview_rows(plan: ImportPlan, report: MediaWikiReport | None) -> list[dict]:
+        """Each planned article with, for MediaWiki files, its page of the
+        report (the plan lists the pages in the report's order)."""
+        pages = report.pages if report else [None] * len(plan.articles)
+        return [{"item": item, "page": page} for item, page in zip(plan.articles, pages, strict=True)]
+
     def _import_confirm(self, request):
-        sources = self._take(request, request.POST["token"])
-        if sources is None:
+        upload = self._take(request, request.POST["token"])
+        if upload is None:
             messages.error(
                 request,
                 "This import is no longer waiting: it was already confirmed or cancelled, "
@@ -212,41 +349,56 @@ class ImportViews:
             messages.info(request, "Import cancelled; nothing was imported.")
             return HttpResponseRedirect(self._url("changelist"))
 
-        job = ImportJob.objects.create(user=request.user, files=len(sources))
+        job = ImportJob.objects.create(user=request.user, files=len(upload.sources))
         # Saved now, before the import holds the database's write lock
         # (SQLite), rather than by the middleware after the thread started.
         request.session.save()
         request.session.modified = False
         thread = threading.Thread(
-            target=self._run_job, args=(job.pk, sources, request),
+            target=self._run_job, args=(job.pk, upload, request),
             name=f"articles-import-{job.pk}", daemon=True,
         )
         running_jobs[job.pk] = thread
         thread.start()
         return HttpResponseRedirect(self._job_url(job))
 
-    def _run_job(self, job_id: int, sources: list[tuple[str, bytes]], request) -> None:
+    def _run_job(self, job_id: int, upload: Upload, request) -> None:
         """The import of a job, in its own thread and database connection."""
 
         done = 0
 
-        def log(result: ImportResult) -> None:
+        def count(result: ImportResult) -> None:
             nonlocal done
             done += 1
             # Rows written inside the import's transaction are invisible to
             # the job page until the commit: the count goes through the
             # cache, which every process shares (see encyclopedia.pagecache).
             cache.set(_progress_key(job_id), done, JOB_STALE_AFTER.total_seconds())
+
+        def log(result: ImportResult, created: bool) -> None:
             # Called inside the import's transaction: no log without the import.
             message = f"Imported from {result.name}"
-            if result.created:
+            if created:
                 self.model_admin.log_addition(request, result.article, message)
             else:
                 self.model_admin.log_change(request, result.article, message)
 
+        def count_and_log(result: ImportResult) -> None:
+            count(result)
+            log(result, result.created)
+
         try:
             try:
-                results = articles_import(sources=sources, on_progress=log, user=request.user)
+                if upload.kind == MEDIAWIKI:
+                    results = self._mediawiki_job(job_id, upload, request, count, log)
+                else:
+                    results = [
+                        [result.title, result.article_id, result.created]
+                        for result in articles_import(
+                            sources=upload.sources, on_progress=count_and_log,
+                            user=request.user, status=upload.status,
+                        )
+                    ]
             except ImportFailed as exc:
                 self._end_job(job_id, ImportJob.Status.FAILED, message=str(exc))
             except Exception:
@@ -256,12 +408,36 @@ class ImportViews:
                     message="the import stopped on an internal error (it is in the server's log)",
                 )
             else:
-                self._end_job(job_id, ImportJob.Status.DONE, results=[
-                    [result.title, result.article_id, result.created] for result in results
-                ])
+                self._end_job(job_id, ImportJob.Status.DONE, results=results)
         finally:
             running_jobs.pop(job_id, None)
             connection.close()
+
+    @staticmethod
+    def _mediawiki_job(job_id: int, upload: Upload, request, count, log) -> list[list]:
+        """Import MediaWiki files; [title, article id, created] per page.
+
+        Progress counts every revision written. The log has one entry per
+        article, for its newest revision: those are only known once the
+        import returns, so the log is written then, in a transaction around
+        the import's, so that there is still no log without the import."""
+
+        def total(revisions: int) -> None:
+            cache.set(_total_key(job_id), revisions, JOB_STALE_AFTER.total_seconds())
+
+        with transaction.atomic():
+            report = mediawiki_import(
+                files=upload.sources, latest_only=upload.latest_only, status=upload.status,
+                user=request.user, on_progress=count, on_total=total, max_bytes=PLAN_MAX_XML,
+            )
+            # The results are the newest revisions', each an update of the
+            # article its oldest revision created: "created" is the page's.
+            created = {page.name: page.created for page in report.pages}
+            for result in report.results:
+                log(result, created[result.name])
+        return [
+            [result.title, result.article_id, created[result.name]] for result in report.results
+        ]
 
     @staticmethod
     def _end_job(job_id: int, status: str, **fields) -> None:
@@ -279,7 +455,9 @@ class ImportViews:
             job.status == ImportJob.Status.RUNNING
             and timezone.now() - job.created > JOB_STALE_AFTER
         )
-        progress = cache.get(_progress_key(job.pk), 0) if job.status == ImportJob.Status.RUNNING else 0
+        running = job.status == ImportJob.Status.RUNNING
+        progress = cache.get(_progress_key(job.pk), 0) if running else 0
+        total = cache.get(_total_key(job.pk), job.files) if running else job.files
         articles = [
             {"title": title, "created": created,
              "url": reverse("admin:%s_%s_change" % (self.model_admin.opts.app_label, self.model_admin.opts.model_name),
@@ -293,6 +471,7 @@ class ImportViews:
             "job": job,
             "stale": stale,
             "progress": progress,
+            "total": total,
             "refresh": JOB_REFRESH_SECONDS if job.status == ImportJob.Status.RUNNING
             and not stale else None,
             "articles": articles,
@@ -329,24 +508,38 @@ class ImportViews:
         for key in [key for key in request.session.keys() if key.startswith(SESSION_PREFIX)]:
             del request.session[key]
 
-    def _keep(self, request, sources: list[tuple[str, bytes]]) -> str:
-        """Keep the files in the session until confirmed or cancelled. A new
-        upload forgets the last (see _forget), so a session holds at most one
-        waiting import and an abandoned preview takes no room for long."""
+    def _keep(self, request, upload: Upload) -> str:
+        """Keep the files and options in the session until confirmed or
+        cancelled. A new upload forgets the last (see _forget), so a session
+        holds at most one waiting import and an abandoned preview takes no
+        room for long."""
         token = secrets.token_urlsafe(24)
-        request.session[SESSION_PREFIX + token] = [
-            [name, base64.b64encode(data).decode("ascii")] for name, data in sources
-        ]
+        request.session[SESSION_PREFIX + token] = {
+            "kind": upload.kind,
+            "status": upload.status,
+            "latest_only": upload.latest_only,
+            "files": [
+                [name, base64.b64encode(data).decode("ascii")] for name, data in upload.sources
+            ],
+        }
         return token
 
-    def _take(self, request, token: str) -> list[tuple[str, bytes]] | None:
-        """The files kept under ``token``, removed from the session."""
+    def _take(self, request, token: str) -> Upload | None:
+        """The upload kept under ``token``, removed from the session."""
         if not TOKEN_RE.fullmatch(token):
             return None
         kept = request.session.pop(SESSION_PREFIX + token, None)
         if kept is None:
             return None
-        return [(name, base64.b64decode(data)) for name, data in kept]
+        if isinstance(kept, list):
+            # Kept before uploads had options: wiki-text files, the defaults.
+            kept = {"kind": WIKITEXT, "status": Article.Status.PUBLISHED, "files": kept}
+        return Upload(
+            kind=kept["kind"],
+            sources=[(name, base64.b64decode(data)) for name, data in kept["files"]],
+            status=kept["status"],
+            latest_only=kept.get("latest_only", False),
+        )
 
     def _job_url(self, job: ImportJob) -> str:
         info = self.model_admin.opts.app_label, self.model_admin.opts.model_name

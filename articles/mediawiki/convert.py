@@ -14,6 +14,7 @@ doc)) == doc``, and no MediaWiki markup (``{{``, ``'''``, ``<ref``,
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from articles import wikitext
 from articles.wikitext.blocks import INFOBOX_LINE, MAX_TEXT_LENGTH
 from articles.wikitext.document import MAX_LINE_LENGTH, SEE_ALSO
 from articles.wikitext.names import name_key, name_problem
+from articles.sources import identity_rule
 from articles.wikitext.references import CITATION_NEEDED, MAX_KEY_LENGTH, REFERENCES, Marker
 
 from . import cite
@@ -220,6 +222,7 @@ class _Converter:
         self.definitions: dict[str, Wikicode] = {}
         self.by_name: dict[str, tuple[Marker, ...]] = {}
         self.keys: set[str] = set()
+        self.by_identity: dict[str, str] = {}  # identity_rule -> the first entry's key
         self.generated = 0
         self.in_ref = False
 
@@ -312,10 +315,40 @@ class _Converter:
             self.in_ref = False
         markers = []
         for number, cited in enumerate(read):
-            key = self._key(name, number)
-            self.doc.references.append(cited.reference(key))
-            markers.append(Marker(key, cited.locator))
+            markers.append(Marker(self._add(cited, name, number), cited.locator))
         return tuple(markers)
+
+    def _add(self, cited: cite.Cited, name: str = "", number: int = 0) -> str:
+        """The key citing ``cited``: a new entry's, or the entry of the same
+        source cited before (wikis cite one book in several refs, a page
+        each; our references are one entry per source, the pages being
+        locators). Details the first entry lacks are taken from the later."""
+        entry = cited.reference("")
+        rule = identity_rule(
+            doi=entry.doi, isbn=entry.isbn, url=entry.url, title=entry.title,
+            work=entry.work, publisher=entry.publisher, date=entry.date,
+        )
+        key = self.by_identity.get(rule)
+        if key is None:
+            key = self._key(name, number)
+            self.by_identity[rule] = key
+            self.doc.references.append(dataclasses.replace(entry, key=key))
+            return key
+        index = next(i for i, r in enumerate(self.doc.references) if r.key == key)
+        first = self.doc.references[index]
+        merged = {
+            f.name: getattr(entry, f.name)
+            for f in dataclasses.fields(first)
+            if f.name not in ("key", "extras") and not getattr(first, f.name) and getattr(entry, f.name)
+        }
+        if any(
+            getattr(first, f.name) and getattr(entry, f.name) and getattr(first, f.name) != getattr(entry, f.name)
+            for f in dataclasses.fields(first) if f.name not in ("key", "extras")
+        ):
+            self.dropped["details of a source cited twice"] += 1
+        if merged:
+            self.doc.references[index] = dataclasses.replace(first, **merged)
+        return key
 
     def _cite(self, template: nodes.Template) -> cite.Cited:
         kind = cite.cite_type(template_name(str(template.name))) or "web"
@@ -331,7 +364,7 @@ class _Converter:
             cited = self._cite(template)
         finally:
             self.in_ref = False
-        self.doc.references.append(cited.reference(self._key("", 0)))
+        self._add(cited)
 
     def _key(self, name: str, number: int) -> str:
         base = slug(name, MAX_KEY_LENGTH - 4) if name else ""
@@ -622,9 +655,7 @@ class _Converter:
             cited = self._cite(template)
         finally:
             self.in_ref = False
-        key = self._key("", 0)
-        self.doc.references.append(cited.reference(key))
-        out.markers((Marker(key, cited.locator),))
+        out.markers((Marker(self._add(cited), cited.locator),))
 
     def _param_text(self, template: nodes.Template, name: str) -> str:
         if not template.has(name):

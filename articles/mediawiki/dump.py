@@ -89,6 +89,7 @@ def read_pages(
     latest_only: bool = False,
     title: str | None = None,
     skipped: collections.Counter[str] | None = None,
+    max_bytes: int | None = None,
 ) -> Iterator[WikiPage]:
     """The articles in a dump or wikitext file, in file order.
 
@@ -99,7 +100,8 @@ def read_pages(
     underscores as spaces). Pages outside namespace 0 are not yielded; when
     ``skipped`` is given, it counts them by namespace name ("Talk", "User").
     Errors about the whole file (its type, its compression, its encoding) are
-    reported at line 1.
+    reported at line 1. ``max_bytes`` bounds the XML read once decompressed
+    (an upload of a few megabytes may unpack to gigabytes).
     """
     if isinstance(path, (str, os.PathLike)):
         path = pathlib.Path(path)
@@ -114,7 +116,7 @@ def read_pages(
 
     if kind in WIKITEXT_SUFFIXES:
         return _read_wikitext(path, label, title)
-    return _read_xml(path, label, kind, latest_only, skipped)
+    return _read_xml(path, label, kind, latest_only, skipped, max_bytes)
 
 
 def _kind(label: str) -> str:
@@ -183,7 +185,8 @@ class _Events:
     content), so whitespace between elements is never kept.
     """
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, max_bytes: int | None = None) -> None:
+        self._max_bytes = max_bytes
         # read1: one underlying read at a time, so that what a cut-short gzip or
         # bz2 stream did deliver is parsed before its error (read() would drop it).
         self._read = getattr(stream, "read1", stream.read)
@@ -247,6 +250,13 @@ class _Events:
                 raise StopIteration
             chunk = self._read(CHUNK_SIZE)
             self.bytes_read += len(chunk)
+            if self._max_bytes is not None and self.bytes_read > self._max_bytes:
+                raise _Refused(
+                    f"the XML comes to more than {self._max_bytes // 2**20} MiB once "
+                    "uncompressed, more than is read here; import it with manage.py "
+                    "import_mediawiki",
+                    self.lines_read + 1,
+                )
             self.lines_read += chunk.count(b"\n")
             self._done = not chunk
             self._parser.Parse(chunk, self._done)
@@ -263,11 +273,12 @@ def _read_xml(
     kind: str,
     latest_only: bool,
     skipped: collections.Counter[str] | None,
+    max_bytes: int | None = None,
 ) -> Iterator[WikiPage]:
     # Opening is done now, not at the first next(), so that a missing file fails
     # where read_pages() is called.
     raw, owned = _open(path, label)
-    return _iter_xml(raw, owned, label, kind, latest_only, skipped)
+    return _iter_xml(raw, owned, label, kind, latest_only, skipped, max_bytes)
 
 
 def _iter_xml(
@@ -277,6 +288,7 @@ def _iter_xml(
     kind: str,
     latest_only: bool,
     skipped: collections.Counter[str] | None,
+    max_bytes: int | None = None,
 ) -> Iterator[WikiPage]:
     stream: BinaryIO
     if kind == ".xml.bz2":
@@ -285,7 +297,7 @@ def _iter_xml(
         stream = gzip.GzipFile(fileobj=raw)  # type: ignore[assignment]
     else:
         stream = raw
-    events = _Events(stream)
+    events = _Events(stream, max_bytes)
     try:
         yield from _pages(events, label, latest_only, skipped)
     except expat.ExpatError as exc:

@@ -21,17 +21,11 @@ from collections import Counter
 # kind measured (``{{{``); a 200 KB page may keep 10 unclosed openers.
 BUDGET = 2_000_000
 
-_TOKEN = re.compile(
-    r"""
-    (?P<comment><!--)
-  | (?P<table>(?<!\{)\{\|) | (?P<table_end>\|\}(?!\}))
-  | (?P<braces>\{{2,}) | (?P<braces_end>\}{2,})
-  | (?P<link>\[\[) | (?P<external>\[(?=(?:[a-zA-Z][a-zA-Z0-9+.-]{0,15}:)?//|mailto:))
-  | (?P<brackets_end>\]+)
-  | (?P<tag><(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9]{0,30})(?=[\s/>])[^<>]{0,1000}?(?P<self>/?)>)
-    """,
-    re.VERBOSE,
-)
+# Each token starts with one of few characters, so the scan skips plain
+# text fast; a tag or an external link is then read where its token starts.
+_TOKEN = re.compile(r"<!--|<|(?<!\{)\{\||\|\}(?!\})|\{{2,}|\}{2,}|\[\[|\[|\]+")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,30})(?=[\s/>])[^<>]{0,1000}?(/?)>")
+_EXTERNAL = re.compile(r"\[(?:(?:[a-zA-Z][a-zA-Z0-9+.-]{0,15}:)?//|mailto:)")
 # Their content is text to the tokenizer: skipped to the closing tag.
 _LITERAL = frozenset({"nowiki", "pre", "math", "syntaxhighlight", "source", "score", "chem"})
 _VOID = frozenset({"br", "hr", "wbr", "img", "references"})
@@ -70,37 +64,47 @@ def _unclosed(text: str) -> list[tuple[int, int]]:
         match = _TOKEN.search(text, position)
         if match is None:
             break
-        kind = match.lastgroup
+        token = match.group()
         start, end = match.span()
         position = end
-        if kind == "comment":
+        first = token[0]
+        if token == "<!--":
             close = text.find("-->", end)
             position = len(text) if close < 0 else close + 3
-        elif kind == "braces":
+        elif first == "<":
+            tag = _TAG.match(text, start)
+            if tag is None:
+                continue
+            position = end = tag.end()
+            closing, name, self_closing = tag.group(1), tag.group(2).casefold(), tag.group(3)
+            if self_closing or name in _VOID:
+                continue
+            if closing:
+                _pop(stacks, "<" + name, 1)
+            elif name in _LITERAL and (close := _find_close(text, name, end)) >= 0:
+                position = close
+            else:
+                stacks.setdefault("<" + name, []).append((start, end))
+        elif token == "{|":
+            stacks.setdefault("table", []).append((start, end))
+        elif token == "|}":
+            _pop(stacks, "table", 1)
+        elif first == "{":
             stacks.setdefault("braces", []).extend((i, i + 1) for i in range(start, end))
-        elif kind == "braces_end":
+        elif first == "}":
             _pop(stacks, "braces", end - start)
-        elif kind == "brackets_end":
+        elif token == "[[":
+            stacks.setdefault("link", []).append((start, end))
+        elif token == "[":
+            if _EXTERNAL.match(text, start):
+                stacks.setdefault("external", []).append((start, end))
+        else:  # a run of "]"
             closers = end - start
             links = stacks.get("link", [])
             while closers >= 2 and links:
                 links.pop()
                 closers -= 2
             _pop(stacks, "external", closers)
-        elif kind == "table_end":
-            _pop(stacks, "table", 1)
-        elif kind == "tag":
-            name = match["name"].casefold()
-            if match["self"] or name in _VOID:
-                continue
-            if match["close"]:
-                _pop(stacks, "<" + name, 1)
-            elif name in _LITERAL and (close := _find_close(text, name, end)) >= 0:
-                position = close
-            else:
-                stacks.setdefault("<" + name, []).append((start, end))
-        else:
-            stacks.setdefault(kind, []).append((start, end))
     return [span for stack in stacks.values() for span in stack]
 
 

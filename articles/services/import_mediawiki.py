@@ -48,8 +48,10 @@ MediaWikiFile = tuple[str, "bytes | Path"]
 SUFFIXES = (".xml", ".xml.bz2", ".xml.gz", ".wiki", ".mediawiki")
 
 
-# The most text an admin preview converts (about two seconds of work).
+# The most text an admin preview converts (about two seconds of work), and
+# the most XML it reads once decompressed (about a second).
 PLAN_MAX_TEXT = 2_000_000
+PLAN_MAX_XML = 20 * 2**20
 
 # The longest values the columns hold.
 _TAG = Tag._meta.get_field("name").max_length
@@ -112,15 +114,19 @@ def mediawiki_import(
     user=None,
     on_progress: Callable[[ImportResult], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    max_bytes: int | None = None,
 ) -> MediaWikiReport:
     """Import MediaWiki files, all or nothing (ImportFailed naming the file
     and line, nothing written). ``title`` names the page of a plain
     wikitext file (default: the file's name). ``dry_run``: the report of
     what would be imported, nothing written. ``on_total`` is told how many
     revisions will be imported once the files are read, before the first is
-    written; ``on_progress`` is called after each."""
+    written; ``on_progress`` is called after each. ``max_bytes`` bounds each
+    file's XML once decompressed (the admin's uploads)."""
     with tempfile.TemporaryDirectory(prefix="mediawiki-import-") as folder:
-        pages, skipped = _converted_pages(files, Path(folder), latest_only=latest_only, title=title)
+        pages, skipped = _converted_pages(
+            files, Path(folder), latest_only=latest_only, title=title, max_bytes=max_bytes
+        )
         report = MediaWikiReport(pages=pages, skipped=skipped, results=[])
         if dry_run or not pages:
             return report
@@ -137,7 +143,8 @@ def mediawiki_import(
 
 
 def mediawiki_import_plan(
-    *, files: Iterable[MediaWikiFile], latest_only: bool = False, title: str | None = None
+    *, files: Iterable[MediaWikiFile], latest_only: bool = False, title: str | None = None,
+    max_bytes: int = PLAN_MAX_XML,
 ) -> tuple[ImportPlan, MediaWikiReport]:
     """The admin's preview: what the newest revision of each page would
     create or change (as ``articles_import_plan`` shows a wiki-text file),
@@ -148,7 +155,7 @@ def mediawiki_import_plan(
     with tempfile.TemporaryDirectory(prefix="mediawiki-plan-") as folder:
         pages, skipped = _converted_pages(
             files, Path(folder), latest_only=latest_only, title=title, history=False,
-            max_text=PLAN_MAX_TEXT,
+            max_text=PLAN_MAX_TEXT, max_bytes=max_bytes,
         )
         plan = articles_import_plan(sources=[(page.name, page.paths[-1]) for page in pages])
     return plan, MediaWikiReport(pages=pages, skipped=skipped, results=[])
@@ -156,7 +163,7 @@ def mediawiki_import_plan(
 
 def _converted_pages(
     files: Iterable[MediaWikiFile], folder: Path, *, latest_only: bool, title: str | None,
-    history: bool = True, max_text: int | None = None,
+    history: bool = True, max_text: int | None = None, max_bytes: int | None = None,
 ) -> tuple[list[MediaWikiPage], collections.Counter[str]]:
     """Every page of the files converted, each revision written to a file
     in ``folder`` (without ``history``, the newest only, the others
@@ -167,7 +174,9 @@ def _converted_pages(
     first: dict[str, str] = {}
     skipped: collections.Counter[str] = collections.Counter()
     for name, data in files:
-        for page in _read(name, data, latest_only=latest_only, title=title, skipped=skipped):
+        for page in _read(
+            name, data, latest_only=latest_only, title=title, skipped=skipped, max_bytes=max_bytes
+        ):
             where = f"{name}:{page.line}"
             if page.redirect is not None:
                 # A redirect has no text of its own; its target is imported as itself.
@@ -226,12 +235,13 @@ def _converted_pages(
 
 def _read(
     name: str, data: bytes | Path, *, latest_only: bool, title: str | None,
-    skipped: collections.Counter[str],
+    skipped: collections.Counter[str], max_bytes: int | None,
 ) -> Iterator[WikiPage]:
     source = data if isinstance(data, Path) else io.BytesIO(data)
     try:
         yield from read_pages(
-            source, name=name, latest_only=latest_only, title=title, skipped=skipped
+            source, name=name, latest_only=latest_only, title=title, skipped=skipped,
+            max_bytes=max_bytes,
         )
     except DumpError as exc:
         raise ImportFailed(str(exc)) from None

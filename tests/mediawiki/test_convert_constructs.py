@@ -132,3 +132,24 @@ def test_title_is_normalised_and_an_unusable_title_is_an_error():
     assert convert("", title="Afghans_in__Russia").doc.title == "Afghans in Russia"
     with pytest.raises(ConvertError):
         convert("text", title="\u200b")
+
+
+def test_one_source_cited_in_several_refs_is_one_entry_with_a_locator_per_use():
+    text = (
+        "A.<ref>{{cite book |last=Smith |first=John |title=The Railway |isbn=978-0-00-000000-2 "
+        "|page=4}}</ref> B.<ref>{{cite book |last=Smyth |title=The Railway |isbn=9780000000002 "
+        "|publisher=Example Press |pages=50–52}}</ref> C.<ref>{{cite web |title=Other "
+        "|url=https://example.org/a}}</ref> D.<ref>{{cite web |title=Other again "
+        "|url=https://EXAMPLE.org/a}}</ref>\n"
+    )
+    converted = convert(text, title="Russians in Tajikistan")
+
+    assert converted.doc.lead == "A.[^ref-1|p. 4] B.[^ref-1|pp. 50–52] C.[^ref-2] D.[^ref-2]"
+    assert wikitext.dump(converted.doc).split("==References==\n")[1] == (
+        "- [^ref-1]\n  - Type: book\n  - Title: The Railway\n  - Author: John Smith\n"
+        "  - Publisher: Example Press\n  - Isbn: 978-0-00-000000-2\n"
+        "- [^ref-2]\n  - Title: Other\n  - Url: https://example.org/a\n"
+    )
+    # The second book's author and the second page's title differ: kept from the first.
+    assert converted.dropped["details of a source cited twice"] == 2
+    assert wikitext.parse(wikitext.dump(converted.doc)) == converted.doc

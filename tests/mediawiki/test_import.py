@@ -287,3 +287,32 @@ def test_the_command_exits_non_zero_from_the_command_line(tmp_path):
     )
     assert result.returncode != 0
     assert result.stderr.strip().startswith(f"CommandError: {path}:1: ")
+
+
+def test_an_upload_that_unpacks_past_the_limit_is_refused_before_it_is_read_through():
+    from articles.services import ImportFailed
+    from articles.services.import_mediawiki import mediawiki_import_plan
+
+    text = DUMP.read_text(encoding="utf-8")
+    padding = "<!-- " + "x" * 3 * 2**20 + " -->\n"  # 3 MiB that gzip makes 3 KB
+    data = gzip.compress(text.replace("<page>", padding + "<page>", 1).encode())
+    assert len(data) < 20_000
+
+    with pytest.raises(ImportFailed, match=r"^big\.xml\.gz:\d+: the XML comes to more than 1 MiB once uncompressed"):
+        mediawiki_import_plan(files=[("big.xml.gz", data)], max_bytes=2**20)
+
+    assert not Article.objects.exists()
+
+
+def test_a_preview_converts_only_the_newest_revisions_and_counts_the_others():
+    from articles.services.import_mediawiki import mediawiki_import_plan
+
+    plan, report = mediawiki_import_plan(files=[(DUMP.name, DUMP.read_bytes())])
+
+    assert [(p.title, p.revisions, p.created, len(p.paths)) for p in report.pages] == [
+        ("Afghans in Russia", 3, True, 1), ("Tajiks in Russia", 1, True, 1),
+    ]
+    assert [(a.title, a.created) for a in plan.articles] == [
+        ("Afghans in Russia", True), ("Tajiks in Russia", True),
+    ]
+    assert not Article.objects.exists()
