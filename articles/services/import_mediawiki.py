@@ -21,10 +21,14 @@ description. What could not be converted is counted per page in the report.
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import io
+import multiprocessing
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +37,7 @@ from taggit.models import Tag, TaggedItem
 
 from .. import wikitext
 from ..mediawiki.convert import ConvertError, convert
-from ..mediawiki.dump import DumpError, WikiPage, read_pages
+from ..mediawiki.dump import DumpError, WikiPage, WikiRevision, read_pages
 from ..models import Article, InterlanguageLink
 from .import_names import _chunks
 from .import_plan import ImportPlan, articles_import_plan
@@ -168,69 +172,145 @@ def _converted_pages(
     """Every page of the files converted, each revision written to a file
     in ``folder`` (without ``history``, the newest only, the others
     counted); ImportFailed for an unreadable file, a title twice, or more
-    than ``max_text`` characters to convert."""
+    than ``max_text`` characters to convert. Converting is most of the
+    work before the import: a large run does it in worker processes, in
+    batches, a few batches ahead of the reading at most."""
     text_size = 0
     pages: list[MediaWikiPage] = []
     first: dict[str, str] = {}
     skipped: collections.Counter[str] = collections.Counter()
-    for name, data in files:
-        for page in _read(
-            name, data, latest_only=latest_only, title=title, skipped=skipped, max_bytes=max_bytes
-        ):
-            where = f"{name}:{page.line}"
-            if page.redirect is not None:
-                # A redirect has no text of its own; its target is imported as itself.
-                skipped["redirect"] += 1
-                continue
-            if not page.revisions:
-                continue
-            revisions = page.revisions if history else page.revisions[-1:]
-            text_size += sum(len(revision.text) for revision in revisions)
-            if max_text is not None and text_size > max_text:
-                raise ImportFailed(
-                    f"{where}: the pages come to more than {max_text // 1_000_000} million "
-                    "characters of text, more than a preview converts; import files this "
-                    "large with manage.py import_mediawiki"
-                )
-            try:
-                converted = [convert(revision.text, title=page.title) for revision in revisions]
-            except ConvertError as exc:
-                raise ImportFailed(f"{where}: {exc}") from None
-            newest = converted[-1]
-            doc_title = newest.doc.title
-            if doc_title in first:
-                raise ImportFailed(
-                    f"{where}: the page {doc_title!r} is also the page at {first[doc_title]}"
-                )
-            first[doc_title] = where
-            entry = MediaWikiPage(
-                name=where, title=doc_title, revisions=len(page.revisions), created=True,
-                dropped=newest.dropped, description=newest.description[:_DESCRIPTION],
+
+    def accept(entry: MediaWikiPage) -> None:
+        if entry.title in first:
+            raise ImportFailed(
+                f"{entry.name}: the page {entry.title!r} is also the page at {first[entry.title]}"
             )
-            # What the columns cannot hold is dropped and counted, not cut.
-            for tag in newest.tags:
-                if len(tag) <= _TAG:
-                    entry.tags.append(tag)
-                else:
-                    entry.dropped["category longer than a tag"] += 1
-            for language, link_title in newest.interlanguage:
-                if len(language) <= _LANGUAGE and len(link_title) <= _LINK_TITLE:
-                    entry.interlanguage.append((language, link_title))
-                else:
-                    entry.dropped["interlanguage link too long"] += 1
-            for n, (revision, result) in enumerate(zip(revisions, converted, strict=True)):
-                path = folder / f"{len(pages)}-{n}.txt"
-                path.write_text(wikitext.dump(result.doc), encoding="utf-8")
-                entry.paths.append(path)
-                entry.origins.append(RevisionMeta(
-                    date=revision.timestamp,
-                    contributor=revision.contributor,
-                    comment=revision.comment or f"Imported from {name}",
-                    wiki_revision_id=revision.id,
-                ))
-            pages.append(entry)
+        first[entry.title] = entry.name
+        pages.append(entry)
+
+    def wanted() -> Iterator[_PageWork]:
+        nonlocal text_size
+        for name, data in files:
+            for page in _read(
+                name, data, latest_only=latest_only, title=title, skipped=skipped,
+                max_bytes=max_bytes,
+            ):
+                if page.redirect is not None:
+                    # A redirect has no text of its own; its target is imported as itself.
+                    skipped["redirect"] += 1
+                    continue
+                if not page.revisions:
+                    continue
+                where = f"{name}:{page.line}"
+                revisions = page.revisions if history else page.revisions[-1:]
+                text_size += sum(len(revision.text) for revision in revisions)
+                if max_text is not None and text_size > max_text:
+                    raise ImportFailed(
+                        f"{where}: the pages come to more than {max_text // 1_000_000} million "
+                        "characters of text, more than a preview converts; import files this "
+                        "large with manage.py import_mediawiki"
+                    )
+                yield _PageWork(name, where, page.title, len(page.revisions), revisions)
+
+    number = 0
+    batch: list[tuple[_PageWork, int]] = []
+    with contextlib.ExitStack() as stack:
+        pool: Executor | None = None
+        pending: collections.deque = collections.deque()
+        for work in wanted():
+            batch.append((work, number))
+            number += 1
+            if len(batch) < CONVERT_BATCH:
+                continue
+            # A pool once there is more than a batch: a small file is done inline.
+            pool = pool or stack.enter_context(_conversion_pool())
+            if pool is None:
+                for entry in _converted_batch(batch, folder):
+                    accept(entry)
+            else:
+                pending.append(pool.submit(_converted_batch, batch, folder))
+                while len(pending) > 2 * _WORKERS:
+                    for entry in pending.popleft().result():
+                        accept(entry)
+            batch = []
+        while pending:
+            for entry in pending.popleft().result():
+                accept(entry)
+        for entry in _converted_batch(batch, folder):
+            accept(entry)
     _only_the_newest_of_existing(pages)
     return pages, skipped
+
+
+@dataclasses.dataclass(frozen=True)
+class _PageWork:
+    """One page to convert: the file, where the page starts, its title,
+    how many revisions it has and those to convert."""
+
+    file: str
+    where: str
+    title: str
+    revision_count: int
+    revisions: list[WikiRevision]
+
+
+def _converted_batch(batch: list[tuple[_PageWork, int]], folder: Path) -> list[MediaWikiPage]:
+    return [_converted(work, folder, number) for work, number in batch]
+
+
+def _converted(work: _PageWork, folder: Path, number: int) -> MediaWikiPage:
+    """The page converted, each revision's wiki-text written to ``folder``."""
+    try:
+        converted = [convert(revision.text, title=work.title) for revision in work.revisions]
+    except ConvertError as exc:
+        raise ImportFailed(f"{work.where}: {exc}") from None
+    newest = converted[-1]
+    entry = MediaWikiPage(
+        name=work.where, title=newest.doc.title, revisions=work.revision_count, created=True,
+        dropped=newest.dropped, description=newest.description[:_DESCRIPTION],
+    )
+    # What the columns cannot hold is dropped and counted, not cut.
+    for tag in newest.tags:
+        if len(tag) <= _TAG:
+            entry.tags.append(tag)
+        else:
+            entry.dropped["category longer than a tag"] += 1
+    for language, link_title in newest.interlanguage:
+        if len(language) <= _LANGUAGE and len(link_title) <= _LINK_TITLE:
+            entry.interlanguage.append((language, link_title))
+        else:
+            entry.dropped["interlanguage link too long"] += 1
+    for n, (revision, result) in enumerate(zip(work.revisions, converted, strict=True)):
+        path = folder / f"{number}-{n}.txt"
+        path.write_text(wikitext.dump(result.doc), encoding="utf-8")
+        entry.paths.append(path)
+        entry.origins.append(RevisionMeta(
+            date=revision.timestamp,
+            contributor=revision.contributor,
+            comment=revision.comment or f"Imported from {work.file}",
+            wiki_revision_id=revision.id,
+        ))
+    return entry
+
+
+# Pages per batch a worker converts; below two batches, no pool (and tests
+# set it to 1 to run the pool on small files).
+CONVERT_BATCH = 50
+_WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
+@contextlib.contextmanager
+def _conversion_pool() -> Iterator[Executor | None]:
+    """Forked workers (they need nothing but the pure converter); none where
+    fork is not available or one core is all there is."""
+    if _WORKERS < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=_WORKERS, mp_context=multiprocessing.get_context("fork"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _read(

@@ -316,3 +316,16 @@ def test_a_preview_converts_only_the_newest_revisions_and_counts_the_others():
         ("Afghans in Russia", True), ("Tajiks in Russia", True),
     ]
     assert not Article.objects.exists()
+
+
+def test_worker_processes_convert_a_large_run_the_same(monkeypatch):
+    from articles.services import import_mediawiki
+
+    monkeypatch.setattr(import_mediawiki, "CONVERT_BATCH", 1)  # a pool from the second page
+    monkeypatch.setattr(import_mediawiki, "_WORKERS", 2)
+
+    out = run(str(DUMP))
+
+    assert out.splitlines()[-1] == "Imported 2 article(s) with 4 revision(s): 2 created, 0 updated."
+    assert article_export(article=Article.objects.get(title="Afghans in Russia")) == AFGHANS
+    assert len(history(Article.objects.get(title="Afghans in Russia"))) == 3
