@@ -8,6 +8,8 @@ Steps (each prints what it does on standard error):
 3. PostgreSQL databases at 1,000 and 100,000 (the same import command), with
    population history and tags added as editors would.
 4. SQL queries per page at both sizes (bench/queries.py).
+   Then `manage.py import_mediawiki --latest-only` of a generated dump at the
+   same two sizes (bench/mediawiki_bench.py).
 5. Search at 100,000 on PostgreSQL and at 10,000 on SQLite
    (bench/search_bench.py).
 6. The article page over HTTP: gunicorn, 2 sync workers, wrk, cached and
@@ -261,6 +263,11 @@ def main() -> None:
         ).stdout
         (PARTS / "import-profile.txt").write_text(_trim_profile(profile))
         sqlite_medium = datasets[-1]
+
+        # MediaWiki import on SQLite, at the same two sizes.
+        from bench.mediawiki_bench import measure as measure_mediawiki
+
+        figures["mediawiki"] = [measure_mediawiki(n, tmp) for n in (small, medium)]
 
         # PostgreSQL, small and large.
         pg_small = Dataset(small, "postgres", tmp)

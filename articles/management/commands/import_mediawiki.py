@@ -73,7 +73,7 @@ class Command(BaseCommand):
         for page in report.pages:
             verb = "create" if page.created else "update"
             history = f"{page.revisions} revision{'s' if page.revisions != 1 else ''}"
-            line = f"{page.name}: {verb} {page.title!r} ({history})"
+            line = f"{page.name}: {verb} '{page.title}' ({history})"
             if page.dropped:
                 line += f"; dropped: {page.dropped_text}"
             self.stdout.write(line)
