@@ -75,3 +75,32 @@ def test_import_command_draws_the_bar_on_a_terminal(tmp_path):
     assert "\r[##############################] 3/3 100%" in text
     assert "in all" in text
     assert "Imported 3 article(s): 3 created, 0 updated." in text
+
+
+def test_mediawiki_import_draws_the_bar_over_every_revision_on_a_terminal(tmp_path):
+    """The bar counts the revisions to import (four in the dump: three of one page)."""
+    dump = Path(__file__).resolve().parent / "mediawiki" / "data" / "diaspora.xml"
+    env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], env=env, check=True, cwd=root)
+    leader, follower = pty.openpty()
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "import_mediawiki", str(dump)],
+        env=env, stdout=follower, stderr=subprocess.PIPE, cwd=root, timeout=120,
+    )
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    assert proc.returncode == 0, proc.stderr
+    text = output.decode()
+    assert "\r[##############################] 4/4 100%" in text
+    assert "Imported 2 article(s) with 4 revision(s): 2 created, 0 updated." in text
