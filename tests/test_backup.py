@@ -91,7 +91,9 @@ from articles.models import (
     Mention,
     PersonMention,
     PopulationFigure,
+    InterlanguageLink,
     Religion,
+    RevisionOrigin,
     Source,
 )
 from articles.services import article_refresh, article_revision_save, articles_import
@@ -242,6 +244,19 @@ def build_site() -> None:
     # A draft: 404 for readers, before and after.
     Article.objects.filter(title="Uzbeks in Afghanistan").update(status=Article.Status.DRAFT)
 
+    # A MediaWiki page with its history (contributors), tags, other
+    # languages and a description.
+    from articles.services.import_mediawiki import mediawiki_import
+
+    dump = (Path(__file__).parent / "mediawiki" / "data" / "diaspora.xml").read_bytes()
+    # Its own title and book (the book's ISBN is a source of the articles above).
+    dump = (
+        dump.replace(b"Afghans in Russia", b"Afghans in Moscow")
+        .replace(b"Tajiks in Russia", b"Tajiks in Moscow")
+        .replace(b"|isbn=978-0-00-000000-2 ", b"")
+    )
+    mediawiki_import(files=[("diaspora.xml", dump)])
+
 
 def public_urls() -> list[str]:
     from articles.models import FormerName
@@ -309,9 +324,12 @@ def history() -> list[tuple]:
 
 
 def sources() -> list[tuple]:
-    """The sources, each article's references and citations, and the
-    population figures that cite a source, row by row."""
+    """The sources, each article's references and citations, the
+    population figures that cite a source, and what a MediaWiki import
+    brings besides (interlanguage links, revisions' contributors), row by row."""
     return [
+        *InterlanguageLink.objects.order_by("pk").values_list(),
+        *RevisionOrigin.objects.order_by("pk").values_list(),
         *Source.objects.order_by("pk").values_list(),
         *ArticleReference.objects.order_by("pk").values_list(),
         *Citation.objects.order_by("pk").values_list(),
@@ -361,9 +379,11 @@ def backed_up_site(tmp_path: Path) -> tuple[list[str], dict, dict]:
     [kabul] = Source.objects.filter(title="Kabul and Its Neighbours")
     assert kabul.references.count() == 2
     assert before[f"/sources/{kabul.slug}/"][0] == 200
-    assert Citation.objects.filter(reference__isnull=True).count() == 1
+    # One [^?] of ours, one of the MediaWiki page ({{cn}}).
+    assert Citation.objects.filter(reference__isnull=True).count() == 2
+    assert RevisionOrigin.objects.count() == 4
     exported = export(tmp_path / "wikitext-before")
-    assert len(exported) == 4
+    assert len(exported) == 6
     return urls, before, exported
 
 
@@ -372,8 +392,9 @@ def test_backup_and_restore_gives_every_public_page_back_byte_for_byte(tmp_path)
     revisions = history()
     users = accounts()
     cited = sources()
+    # With the MediaWiki page's two sources and references, and four citations.
     assert (Source.objects.count(), ArticleReference.objects.count(), Citation.objects.count()) == (
-        2, 3, 5
+        4, 5, 9
     )
     assert PopulationFigure.objects.filter(source__isnull=False).count() == 1
 
