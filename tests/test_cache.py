@@ -90,7 +90,7 @@ def test_backend_is_the_one_asked_for(backend):
 
 def test_article_page_second_request_is_served_from_cache(client, seed_fixture,
                                                           django_assert_num_queries):
-    with django_assert_num_queries(11):  # exactly as without the cache
+    with django_assert_num_queries(12):  # exactly as without the cache
         first = client.get(ARTICLE_URL)
     with django_assert_num_queries(0):
         second = client.get(ARTICLE_URL)
@@ -155,7 +155,7 @@ def test_editor_page_is_never_served_from_or_stored_in_the_cache(
     editor_html = admin_client.get(ARTICLE_URL).content.decode()
     assert "/admin/articles/article/" in editor_html  # the Edit link
     assert "private" in admin_client.get(ARTICLE_URL)["Cache-Control"]
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         reader_html = client.get(ARTICLE_URL).content.decode()
     assert "/admin/articles/article/" not in reader_html
 

@@ -17,7 +17,7 @@ from encyclopedia.text import next_free_slug, slug_base
 from .. import wikitext
 from ..models import Source
 from ..sources import identity_rule, source_identity
-from .import_names import _chunks
+from .import_names import _chunks, new_row, rows_insert
 from .import_sources import ImportFailed
 from .revisions import revisions_save
 
@@ -160,7 +160,7 @@ def _sources_create(new: dict[str, _Cited]) -> dict[str, Source]:
     rows = _new_rows(new)
     try:
         with transaction.atomic():
-            Source.objects.bulk_create(rows, batch_size=200)
+            rows_insert(rows)
         return {source.identity: source for source in rows}
     except IntegrityError:
         pass
@@ -179,7 +179,7 @@ def _sources_create(new: dict[str, _Cited]) -> dict[str, Source]:
 def _new_rows(new: dict[str, _Cited]) -> list[Source]:
     rows = []
     for identity, cited in new.items():
-        source = Source(identity=identity, **cited.values)
+        source = new_row(Source, identity=identity, **cited.values)
         _check(source, cited)
         rows.append(source)
     for source, slug in zip(rows, _new_slugs([s.title for s in rows]), strict=True):

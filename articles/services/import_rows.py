@@ -11,7 +11,6 @@ from django.db import models
 from people.models import Person, Place, validate_name
 
 from .. import markdown, wikitext
-from ..citations import text_citations
 from ..communities import community_from_title
 from ..infobox import ROW_STORAGE, columns_from, infobox_citations
 from ..models import (
@@ -26,16 +25,16 @@ from ..models import (
     Section,
     SeeAlso,
     Source,
-    WikiLink,
 )
+from ..models.article import validate_title
 from ..wikitext.values import InfoboxValueError
 from .refresh import (
-    article_text_of,
     citation_keys,
     citations_build,
     infobox_markers,
     search_document_text,
 )
+from .import_names import new_row
 from .import_references import too_long
 
 
@@ -53,8 +52,12 @@ class _BuiltArticle:
         for storage in ROW_STORAGE:
             setattr(self, storage.rows, [])
         self.references: list[ArticleReference] = []
-        self.citations: list[Citation] = []
-        self.wikilinks: list[WikiLink] = []
+        self.citations: list[Citation] = []  # the infobox's: rows of their own, in revisions
+        # The text's, which the text records (no revision holds them) and
+        # nothing reads back: (reference or None, locator, place, position),
+        # written as parameters (text_citation_rows), not models.
+        self.text_citations: list[tuple[ArticleReference | None, str, str, int]] = []
+        self.wikilinks: list[str] = []  # the titles linked to, in order; written as parameters
         self.person_mentions: list[PersonMention] = []
         self.place_mentions: list[PlaceMention] = []
         self.kept: tuple[list, list, list] | None = None
@@ -70,12 +73,34 @@ class _BuiltArticle:
         texts = [self.article.lead, *(s.body for s in self.sections)]
         return {title for text in texts for title in markdown.link_titles(text)}
 
-    def text(self) -> str:
-        return article_text_of(self.article, self.sections)
-
-    def citation_order(self) -> list[str]:
-        """The reference keys in order of first use, as the renderer numbers them."""
+    def infobox_keys(self) -> list[str]:
+        """The keys the infobox cites, in order of first use: the start of
+        the order the renderer numbers the references in (the text's keys
+        follow, found where the text is rendered)."""
         return citation_keys(self.citations)
+
+    def set_text_citations(self, uses: list[tuple[str, str, str]]) -> None:
+        """The text's citations from its markers, (place, key, locator) in
+        order (importing.render_and_find finds them), numbered after the
+        infobox's; and the article's count of [^?]."""
+        by_key = {row.key: row for row in self.references}
+        start = len(self.citations)
+        self.text_citations = [
+            (None if key == wikitext.CITATION_NEEDED else by_key[key], locator, place, start + i)
+            for i, (place, key, locator) in enumerate(uses)
+        ]
+        self.article.citations_needed = sum(c.reference is None for c in self.citations) + sum(
+            key == wikitext.CITATION_NEEDED for _, key, _ in uses
+        )
+
+    def text_citation_rows(self) -> list[tuple]:
+        """The text's Citation rows as (position, article_id, reference_id,
+        locator, place): written once the article and its references are."""
+        pk = self.article.pk
+        return [
+            (position, pk, reference.pk if reference is not None else None, locator, place)
+            for reference, locator, place, position in self.text_citations
+        ]
 
     def infobox_markers(self) -> list[tuple[wikitext.Marker, ...]]:
         return infobox_markers(self.citations)
@@ -91,11 +116,11 @@ class _BuiltArticle:
         hand_places = {m.place_id for m in kept_places}
         self.kept_mentions = [*kept_people, *kept_places]
         self.person_mentions = [
-            PersonMention(state=Mention.State.FOUND, person_id=pk, article_id=None)
+            new_row(PersonMention, state=Mention.State.FOUND, person_id=pk, article_id=None)
             for pk in sorted(people - hand_people)
         ]
         self.place_mentions = [
-            PlaceMention(state=Mention.State.FOUND, place_id=pk, article_id=None)
+            new_row(PlaceMention, state=Mention.State.FOUND, place_id=pk, article_id=None)
             for pk in sorted(places - hand_places)
         ]
 
@@ -123,9 +148,12 @@ class _BuiltArticle:
         )
 
     def attach(self, see_also_targets: dict[str, Article]) -> None:
+        pk = self.article.pk
         for _, attribute in _BUILT_ROWS:
             for row in getattr(self, attribute):
-                row.article_id = self.article.pk  # the descriptor costs more than the write
+                # Not through the descriptor, which costs more than the write:
+                # the rows were made with article_id=None and no article cached.
+                row.__dict__["article_id"] = pk
         for row in self.see_also:
             target = see_also_targets.get(row.target_title)
             row.target_id = target.pk if target else None
@@ -146,7 +174,6 @@ _BUILT_ROWS = [
     # References before citations: a citation's reference is saved first
     # (bulk_create sets reference_id from the saved row).
     (ArticleReference, "references"), (Citation, "citations"),
-    (WikiLink, "wikilinks"),
     # Last: an import replaces only the mentions it found (importing.py).
     (PersonMention, "person_mentions"), (PlaceMention, "place_mentions"),
 ]
@@ -176,14 +203,15 @@ def _build_article(
     article.clean_fields(exclude=["origin_country", "host_country"])
     article.clean()
     infobox = doc.infobox
-    # article_id=None: the article's id is set when it is written (attach);
-    # given, it spares Django looking up the default of every row.
+    # article_id=None: the article's id is set when it is written (attach).
     built.sections = [
-        Section(heading=s.heading, level=s.level, body=s.body, position=i, article_id=None)
+        new_row(
+            Section, heading=s.heading, level=s.level, body=s.body, position=i, article_id=None
+        )
         for i, s in enumerate(doc.sections)
     ]
     built.see_also = [
-        SeeAlso(target_title=title, position=i, article_id=None, target_id=None)
+        new_row(SeeAlso, target_title=title, position=i, article_id=None, target_id=None)
         for i, title in enumerate(doc.see_also)
     ]
     built.extra_rows = [
@@ -197,27 +225,57 @@ def _build_article(
         names = getattr(infobox, storage.field.attr)
         lookup = terms.get(storage.field.attr) if storage.is_foreign_key else None
         setattr(built, storage.rows, [
-            storage.model(
+            new_row(
+                storage.model,
                 **{storage.value: lookup[name] if lookup else name}, position=i, article_id=None
             )
             for i, name in enumerate(names)
         ])
+    _check_rows(built)
+    _build_references(built, doc, sources)
+    return built
+
+
+def _check_rows(built: _BuiltArticle) -> None:
+    """The rows' model validation, but for what the parser checked already
+    (a fifth of an import's work, run twice, was the sections' and See
+    also rows'). The parser refuses, with file and line, every heading and
+    See also title the models refuse, every body whose characters, length or
+    lines they refuse, and gives them in their stored form (normal text, NFC
+    titles): PARSER_CHECKED lists what this relies on, which a test holds to
+    the models. What is left: a heading that starts or ends with '=' inside
+    its marks ("== a = =="). Rarer rows get the model's whole validation."""
+    heading = Section._meta.get_field("heading")
+    for row in built.sections:
+        try:
+            validate_title(row.heading)
+        except ValidationError as exc:
+            raise ValidationError({heading.name: exc.messages}) from None
     titles = [getattr(built, s.rows) for s in ROW_STORAGE if not s.is_foreign_key]
-    for rows in (built.sections, built.see_also, built.extra_rows, *titles):
+    for rows in (built.extra_rows, *titles):
         for row in rows:
             row.clean_fields(exclude=["article", "target"])
             row.clean()
-    _build_references(built, doc, sources)
-    return built
+
+
+# What _check_rows does not check again, by model: field name, its
+# validators; and the model's clean(), which only normalises what the parser
+# gives normalised already (Section.clean also refuses a "See also" section,
+# which the parser reads as the See also rows).
+PARSER_CHECKED = {
+    Section: {"heading": ("validate_title",), "body": ("validate_body",), "level": (),
+              "position": ()},
+    SeeAlso: {"target_title": ("validate_title",), "position": ()},
+}
 
 
 def _build_references(
     built: _BuiltArticle, doc: wikitext.ArticleDoc, sources: list[Source]
 ) -> None:
-    """The article's references, its citations (the infobox's, then the
-    text's, in order) and its verifiability columns."""
+    """The article's references and the infobox's citations."""
     built.references = [
-        ArticleReference(
+        new_row(
+            ArticleReference,
             key=reference.key, position=i, source=source, article_id=None,
             accessed=reference.accessed, quote=reference.quote,
             extras=[list(pair) for pair in reference.extras],
@@ -229,14 +287,13 @@ def _build_references(
         problem = too_long(row, ("key", "accessed", "quote"))
         if problem:
             raise ValidationError(f"reference [^{row.key}]: {problem}")
-    by_key = {row.key: row for row in built.references}
-    uses = [
-        (place, marker) for place, markers in infobox_citations(doc.infobox) for marker in markers
-    ]
-    uses += text_citations(doc.lead, enumerate(s.body for s in doc.sections))
-    built.citations = citations_build(uses, by_key)
-    # The paragraphs, cited or not, are counted where the text is rendered.
-    built.article.citations_needed = sum(c.reference is None for c in built.citations)
+    built.citations = citations_build(
+        [(place, marker) for place, markers in infobox_citations(doc.infobox)
+         for marker in markers],
+        {row.key: row for row in built.references},
+    )
+    # The text's citations and the paragraphs, cited or not, are found where
+    # the text is rendered (set_text_citations).
 
 
 def _host_country(title: str) -> str | None:
@@ -288,19 +345,34 @@ def _kept_rows(article_ids: list[int]) -> dict[int, tuple[list, list, list]]:
     return kept
 
 
-def _people_and_places_named(built: list[_BuiltArticle]) -> None:
+_NAMED_KEPT = 10_000
+
+
+def _people_and_places_named(
+    built: list[_BuiltArticle],
+    people: dict[int, Person] | None = None,
+    places: dict[int, Place] | None = None,
+) -> None:
     """The people (with aliases) and places each article shows as
     mentioned, by name, for its search document and revision (one query
-    each for the batch)."""
-    person_ids = {pk for b in built for pk in b.mentioned(PersonMention)}
-    place_ids = {pk for b in built for pk in b.mentioned(PlaceMention)}
-    people = Person.objects.prefetch_related("aliases").in_bulk(person_ids)
-    places = Place.objects.in_bulk(place_ids)
+    each for the batch). ``people`` and ``places``: those read already,
+    by id, which the ones read here are added to (an import reads each
+    once, not again in every batch that names them)."""
+    people = {} if people is None else people
+    places = {} if places is None else places
+    for read in (people, places):
+        if len(read) > _NAMED_KEPT:  # memory bounded on a site of many people
+            read.clear()
+    person_ids = {pk for b in built for pk in b.mentioned(PersonMention)} - people.keys()
+    place_ids = {pk for b in built for pk in b.mentioned(PlaceMention)} - places.keys()
+    people.update(Person.objects.prefetch_related("aliases").in_bulk(person_ids))
+    places.update(Place.objects.in_bulk(place_ids))
     for b in built:
-        for row in [*b.person_mentions, *b.place_mentions]:
-            if isinstance(row, PersonMention):
-                row.person = people[row.person_id]
-            else:
-                row.place = places[row.place_id]
+        # Cached as the descriptor caches them (their ids are set already),
+        # for the revision's text of each mention.
+        for row in b.person_mentions:
+            row._state.fields_cache["person"] = people[row.person_id]
+        for row in b.place_mentions:
+            row._state.fields_cache["place"] = places[row.place_id]
         b.named_people = [people[pk] for pk in b.mentioned(PersonMention)]
         b.named_places = [places[pk].name for pk in b.mentioned(PlaceMention)]

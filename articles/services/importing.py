@@ -4,8 +4,10 @@ batches rendered by worker processes while the previous batch is written."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -16,14 +18,16 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import Place
+from people.models import Person, Place
 
 from .. import wikitext
+from ..citations import text_citations
 from ..infobox import ROW_STORAGE
 from ..lookups import resolve_titles
 from ..mentions import NameIndex
 from ..models import (
     Article,
+    Citation,
     Mention,
     PersonMention,
     PlaceMention,
@@ -31,7 +35,13 @@ from ..models import (
     WikiLink,
 )
 from ..wikitext.infobox import Kind
-from .import_names import _chunks, _get_or_create_named_many, _new_slugs
+from .import_names import (
+    _chunks,
+    _get_or_create_named_many,
+    _new_slugs,
+    rows_insert,
+    values_insert,
+)
 from .import_rows import (
     _BUILT_ROWS,
     _build_article,
@@ -88,17 +98,20 @@ def articles_import(
     results: list[ImportResult] = []
     batches = -(-len(sources) // IMPORT_BATCH)
     with _render_pool(None, batches=batches) as pool:
-        titles = _checked_titles(sources, pool)  # before the database is touched
+        # Before the database is touched; the first batches' documents are
+        # kept, not parsed again.
+        titles, kept = _checked_titles(sources, pool)
     names = name_index()
-    with _render_pool(names, batches=batches) as pool:
+    with _render_pool(names, batches=batches) as pool, _Collections(batches) as collections:
         with transaction.atomic():
             run = _ImportRun(titles, names, user=user, status=status, origins=origins or {})
             # A pipeline: batch k is rendered (in the pool) while k-1 is written.
             waiting: _Batch | None = None
-            for docs in _parsed_batches(sources, pool):
+            for docs in _parsed_batches(sources, pool, kept):
                 prepared = run.prepare(docs, pool)
                 if waiting:
                     results += _report(run.write(waiting, user=user), on_progress)
+                    collections.batch_written()
                 waiting = prepared
             if waiting:
                 results += _report(run.write(waiting, user=user), on_progress)
@@ -106,33 +119,121 @@ def articles_import(
     return results
 
 
-def _checked_titles(sources: list[Source], pool: Executor | None) -> list[str]:
+class _Collections:
+    """The garbage collector while the batches are written: off, with a
+    full pass every COLLECT_EVERY batches. An import's batches make about
+    100,000 objects each, all freed as they go (no reference cycles), and
+    the collector's passes over them were a tenth of its time, each walking
+    again every object alive (the code's, Django's, the name index: those
+    made before are left out of the passes, gc.freeze). Whatever becomes
+    garbage meanwhile is collected by the next pass, or after the import."""
+
+    COLLECT_EVERY = 8
+
+    def __init__(self, batches: int):
+        # Only a large import: a small one (every admin upload is one batch)
+        # leaves the collector of the process, and of its other threads, alone.
+        self.active = batches >= 2
+
+    def __enter__(self) -> _Collections:
+        self.enabled = gc.isenabled()
+        self.batches = 0
+        if self.active:
+            gc.freeze()
+            gc.disable()
+        return self
+
+    def batch_written(self) -> None:
+        self.batches += 1
+        if self.active and self.batches % self.COLLECT_EVERY == 0:
+            gc.collect()
+
+    def __exit__(self, *exc) -> None:
+        if not self.active:
+            return
+        gc.unfreeze()
+        if self.enabled:
+            gc.enable()
+
+
+# The documents the check keeps for the batches they begin, not to parse them
+# twice: the first KEEP_FILES files' while they take at most KEEP_BYTES
+# pickled (as the check's workers send them), some 15 KB a file.
+KEEP_FILES = 1000
+KEEP_BYTES = 32 * 2**20
+
+_Docs = list[tuple[str, wikitext.ArticleDoc]]
+
+
+def _checked_titles(
+    sources: list[Source], pool: Executor | None
+) -> tuple[list[str], list[Callable[[], _Docs]]]:
     """Every file parsed (in the pool if there is one), in order: the
-    titles, or ImportFailed for the first bad file or repeated title."""
-    if pool is None:
-        return [doc.title for _, doc in _parse_sources(sources)]
-    chunks = [sources[i : i + 100] for i in range(0, len(sources), 100)]
+    titles, and the documents of the first batches (each batch's given by a
+    call); or ImportFailed for the first bad file or repeated title."""
     check = _TitleCheck()
-    titles = []
-    for parsed in pool.map(_titles_of, chunks):
-        for name, title, error in parsed:
+    titles: list[str] = []
+    if pool is None:
+        first: _Docs = []
+        for name, doc in _parse_sources(sources):
+            titles.append(doc.title)
+            if len(first) < IMPORT_BATCH:
+                first.append((name, doc))
+        return titles, [lambda: first]
+    # Each batch in as many chunks as there are workers, as _parsed_batches
+    # parses it, to keep its documents in the same pieces.
+    chunks, keep, batch_of = [], [], []
+    for start in range(0, len(sources), IMPORT_BATCH):
+        batch = sources[start : start + IMPORT_BATCH]
+        size = -(-len(batch) // _WORKERS)
+        for i in range(0, len(batch), size):
+            chunks.append(batch[i : i + size])
+            keep.append(start + IMPORT_BATCH <= max(KEEP_FILES, IMPORT_BATCH))
+            batch_of.append(start // IMPORT_BATCH)
+    blobs: list[list[bytes]] = []  # of the first batches, each batch's chunks
+    kept_bytes = 0
+    keeping = True
+    for (rows, blob), batch in zip(pool.map(_titles_of, chunks, keep), batch_of, strict=True):
+        for name, title, error in rows:
             if error:
                 raise ImportFailed(error)
             check.add(name, title)
             titles.append(title)
-    return titles
+        if not keeping:
+            continue
+        if blob is None or kept_bytes + len(blob) > KEEP_BYTES:
+            # This batch is parsed again, and so is every one after it.
+            del blobs[batch:]
+            keeping = False
+            continue
+        if batch == len(blobs):
+            blobs.append([])
+        blobs[batch].append(blob)
+        kept_bytes += len(blob)
+    return titles, [
+        (lambda pieces=pieces: [doc for blob in pieces for doc in pickle.loads(blob)])
+        for pieces in blobs
+    ]
 
 
-def _titles_of(sources: list[Source]) -> list[tuple[str, str, str]]:
-    """(name, title, "") for each file, or (name, "", the error)."""
+def _titles_of(
+    sources: list[Source], keep: bool = False
+) -> tuple[list[tuple[str, str, str]], bytes | None]:
+    """(name, title, "") for each file, or (name, "", the error) for the
+    first bad one; and, if ``keep`` and all are good, their documents
+    pickled (what the pool would send of them, for the import to read
+    later rather than parse them again)."""
     out = []
+    docs = []
     for name, data in sources:
         try:
-            out.append((name, _parse(name, data).title, ""))
+            doc = _parse(name, data)
         except ImportFailed as exc:
             out.append((name, "", str(exc)))
-            break
-    return out
+            return out, None
+        out.append((name, doc.title, ""))
+        docs.append((name, doc))
+    return out, pickle.dumps(docs, pickle.HIGHEST_PROTOCOL) if keep else None
 
 
 def _parsed(sources: list[Source]) -> list[tuple[str, wikitext.ArticleDoc]]:
@@ -140,16 +241,24 @@ def _parsed(sources: list[Source]) -> list[tuple[str, wikitext.ArticleDoc]]:
 
 
 def _parsed_batches(
-    sources: list[Source], pool: Executor | None
-) -> Iterator[list[tuple[str, wikitext.ArticleDoc]]]:
-    """The documents of each batch of IMPORT_BATCH files, in order. With a
-    pool, a batch is parsed there while the one before it is prepared:
-    parsing (references and their URLs above all) is a good part of the
-    work, and the writing process is the one that limits an import."""
+    sources: list[Source], pool: Executor | None,
+    kept: list[Callable[[], _Docs] | None] | None = None,
+) -> Iterator[_Docs]:
+    """The documents of each batch of IMPORT_BATCH files, in order: those
+    of the first batches from ``kept`` (from the check; each dropped from
+    the list once read, its memory being the next batches'). With a pool,
+    a batch is parsed there while the one before it is prepared: parsing
+    (references and their URLs above all) is a good part of the work, and
+    the writing process is the one that limits an import."""
     starts = range(0, len(sources), IMPORT_BATCH)
+    kept = [] if kept is None else kept
     if pool is None:
-        for start in starts:
-            yield _parsed(sources[start : start + IMPORT_BATCH])
+        for number, start in enumerate(starts):
+            if number < len(kept):
+                docs, kept[number] = kept[number](), None
+                yield docs
+            else:
+                yield _parsed(sources[start : start + IMPORT_BATCH])
         return
 
     def submit(start: int) -> list:
@@ -157,13 +266,21 @@ def _parsed_batches(
         size = -(-len(batch) // _WORKERS)
         return [pool.submit(_parsed, batch[i : i + size]) for i in range(0, len(batch), size)]
 
-    pending = submit(0) if sources else []
-    for start in starts:
-        docs = [doc for future in pending for doc in future.result()]
+    def parsing(number: int) -> list:
+        start = number * IMPORT_BATCH
+        if number < len(kept) or start >= len(sources):
+            return []
+        return submit(start)
+
+    pending = parsing(0)
+    for number, _ in enumerate(starts):
+        if number < len(kept):
+            docs, kept[number] = kept[number](), None
+        else:
+            docs = [doc for future in pending for doc in future.result()]
         # Submitted before this batch's rendering: the next batch's
         # documents are needed first.
-        following = start + IMPORT_BATCH
-        pending = submit(following) if following < len(sources) else []
+        pending = parsing(number + 1)
         yield docs
 
 
@@ -184,6 +301,9 @@ _worker_names: NameIndex | None = None
 def _start_worker(names: NameIndex | None) -> None:
     global _worker_names
     _worker_names = names
+    # Forked while the import holds the collector off (_Collections): on
+    # again here, for what the rendering leaves.
+    gc.enable()
 
 
 @contextlib.contextmanager
@@ -203,15 +323,19 @@ def _render_pool(names: NameIndex | None, *, batches: int) -> Iterator[Executor 
         pool.shutdown(cancel_futures=True)
 
 
-# What an article's text is rendered from: its lead, its section bodies,
-# its text (for mentions), its references' keys in order of first use, the
-# markers of its infobox rows (see refresh.render_text) and its references'
-# keys (for the verifiability columns).
-_Work = tuple[str, list[str], str, list[str], list[tuple[wikitext.Marker, ...]], list[str]]
+# What an article's text is rendered from: its title, lead, section headings
+# and bodies, the keys its infobox cites in order of first use, the markers of
+# its infobox rows (see refresh.render_text) and its references' keys.
+_Work = tuple[
+    str, str, list[str], list[str], list[str], list[tuple[wikitext.Marker, ...]], list[str]
+]
 # What comes back: the lead's and bodies' HTML, the people and places named,
-# the verifiability columns but citations_needed, and the text without its
-# markers (for the search document).
-_Rendered = tuple[str, list[str], set[int], set[int], dict[str, int], str]
+# the verifiability columns but citations_needed, the text without its
+# markers (for the search document) and the text's citations, (place, key,
+# locator) in order.
+_Rendered = tuple[
+    str, list[str], set[int], set[int], dict[str, int], str, list[tuple[str, str, str]]
+]
 
 
 def render_and_find(
@@ -220,22 +344,35 @@ def render_and_find(
     new_places: list[tuple[int, str]],
     names: NameIndex | None = None,
 ) -> list[_Rendered]:
-    """For each (lead, section bodies, text, citation order, infobox
+    """For each (title, lead, headings, bodies, infobox keys, infobox
     markers, reference keys) of ``work``: the lead's and bodies' HTML, the
-    (people, places) the text names outside its markers, the paragraph counts
-    (refresh.verifiability_columns) and the text without its markers. In a
-    worker, ``new_places`` are the places the import made since it
-    started."""
+    (people, places) the text names outside its markers, the paragraph
+    counts (refresh.verifiability_columns), the text without its markers and
+    its citations (those whose key is a reference's, or [^?], as
+    refresh.citations_build keeps them). In a worker, ``new_places`` are the
+    places the import made since it started."""
     names = names or _worker_names
     names.add_places(new_places)
     done = []
-    for lead, bodies, text, order, infobox, keys in work:
+    for title, lead, headings, bodies, infobox_keys, infobox, keys in work:
+        known = set(keys)
+        uses = [
+            (place, marker.key, marker.locator)
+            for place, marker in text_citations(lead, enumerate(bodies))
+            if marker.needed or marker.key in known
+        ]
+        # Numbered in order of first use: the infobox's, then the text's.
+        order = list(dict.fromkeys(
+            [*infobox_keys, *(key for _, key, _ in uses if key != wikitext.CITATION_NEEDED)]
+        ))
         columns = verifiability_columns(lead=lead, bodies=bodies, keys=keys, needed=0)
         del columns["citations_needed"]  # counted from the citations
-        plain = wikitext.strip_markers(text)  # a locator names no one
+        # refresh.article_text_of, without its markers: a locator names no one.
+        text = "\n".join([title, lead, *(part for pair in zip(headings, bodies) for part in pair)])
+        plain = wikitext.strip_markers(text)
         done.append((
             *render_text(lead, bodies, urls, order=order, infobox=infobox), *names.find(plain),
-            columns, plain,
+            columns, plain, uses,
         ))
     return done
 
@@ -269,11 +406,23 @@ class _ImportRun:
                 self.existing[title] = (pk, slug, status)
         self.created_slugs = _new_slugs([t for t in titles if t not in self.existing])
         self.imported_ids: set[int] = set()
+        # The people and places the articles name, by id, read once (up to
+        # import_rows._NAMED_KEPT of each).
+        self.people: dict[int, Person] = {}
+        self.places: dict[int, Place] = {}
+        # The address of each title linked to so far, by title: one reverse()
+        # each, however many articles link to it.
+        self._urls: dict[str, str | None] = {}
         self.new_places: list[tuple[int, str]] = []
 
     def url(self, title: str) -> str | None:
         """The address the title will have once imported; None if it is not
         an imported title, or one of a draft."""
+        if title not in self._urls:
+            self._urls[title] = self._url(title)
+        return self._urls[title]
+
+    def _url(self, title: str) -> str | None:
         if title in self.created_slugs:
             if self.status != Article.Status.PUBLISHED:
                 return None
@@ -351,8 +500,9 @@ class _ImportRun:
         for b in built:
             b.kept = kept.get(b.article.pk)
         work = [
-            (b.article.lead, [s.body for s in b.sections], b.text(), b.citation_order(),
-             b.infobox_markers(), b.reference_keys())
+            (b.article.title, b.article.lead, [s.heading for s in b.sections],
+             [s.body for s in b.sections], b.infobox_keys(), b.infobox_markers(),
+             b.reference_keys())
             for b in built
         ]
         if pool is None:
@@ -370,24 +520,25 @@ class _ImportRun:
     def write(self, batch: _Batch, *, user) -> list[ImportResult]:
         """Write a prepared batch: articles, rows, mentions, revisions."""
         built = batch.built
-        for b, (lead_html, bodies_html, people, places, columns, plain) in zip(
+        for b, (lead_html, bodies_html, people, places, columns, plain, uses) in zip(
             built, batch.rendered(), strict=True
         ):
+            b.set_text_citations(uses)
             b.article.lead_html = lead_html
             b.plain_text = plain
             for name, value in columns.items():
                 setattr(b.article, name, value)
             for section, html in zip(b.sections, bodies_html, strict=True):
                 section.body_html = html
-            b.wikilinks = [WikiLink(target_title=t) for t in sorted(b.link_titles)]
+            b.wikilinks = sorted(b.link_titles)
             b.set_mentions(people, places)
-        _people_and_places_named(built)
+        _people_and_places_named(built, self.people, self.places)
         for b in built:
             b.article.search_document = b.search_document()
 
         updated = [b for b in built if b.article.pk]
         now = timezone.now()
-        Article.objects.bulk_create([b.article for b in built if not b.article.pk])
+        rows_insert([b.article for b in built if not b.article.pk])
         for b in updated:
             b.article.updated = now
             Article.updated.field.pre_save(b.article, add=False)
@@ -397,12 +548,22 @@ class _ImportRun:
         ids = [b.article.pk for b in updated]
         for model, _ in _BUILT_ROWS[:-2]:
             model.objects.filter(article_id__in=ids).delete()
+        WikiLink.objects.filter(article_id__in=ids).delete()
         PersonMention.objects.filter(article_id__in=ids, state=Mention.State.FOUND).delete()
         PlaceMention.objects.filter(article_id__in=ids, state=Mention.State.FOUND).delete()
         for b in built:
             b.attach(batch.see_also_targets)
         for model, attribute in _BUILT_ROWS:
-            model.objects.bulk_create([row for b in built for row in getattr(b, attribute)])
+            rows_insert([row for b in built for row in getattr(b, attribute)])
+        # Rows no revision holds and nothing reads back: parameters, not models.
+        values_insert(
+            Citation, ["position", "article_id", "reference_id", "locator", "place"],
+            [row for b in built for row in b.text_citation_rows()],
+        )
+        values_insert(
+            WikiLink, ["article_id", "target_title"],
+            [(b.article.pk, title) for b in built for title in b.wikilinks],
+        )
 
         origins = [self.origins.get(name) for name, _ in batch.docs]
         revisions_save(
