@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, models, transaction
-from encyclopedia.text import next_free_slug, slug_base
+from encyclopedia.text import slug_base
 
 from .. import wikitext
 from ..models import Source
@@ -51,14 +51,15 @@ class _Cited:
 
 
 def sources_import(
-    docs: list[tuple[str, wikitext.ArticleDoc]], *, user=None
+    docs: list[tuple[str, wikitext.ArticleDoc]], *, user=None, slugs: SourceSlugs | None = None
 ) -> list[list[Source]]:
     """For each document of ``docs``, the Source of each of its references,
     in order: found by identity, or made (with a unique slug), and brought
     to the values of the last file of ``docs`` citing it. A source made or
     changed gets a revision ("Imported from <file>"). Raises ImportFailed
     (file and key) for a value the model refuses, or for two entries of one
-    file that are one source written two ways."""
+    file that are one source written two ways. ``slugs`` carries the slugs
+    taken from one batch of an import to the next."""
     cited: dict[str, _Cited] = {}
     identities: list[list[str]] = []
     for name, doc in docs:
@@ -91,7 +92,7 @@ def sources_import(
     )
 
     new = {identity: c for identity, c in cited.items() if identity not in found}
-    for identity, made in _sources_create(new).items():
+    for identity, made in _sources_create(new, slugs or SourceSlugs()).items():
         found[identity] = made
         changed.append((made, new[identity].name))
     revisions_save(
@@ -147,7 +148,7 @@ def too_long(row: models.Model, fields: tuple[str, ...]) -> str:
     return ""
 
 
-def _sources_create(new: dict[str, _Cited]) -> dict[str, Source]:
+def _sources_create(new: dict[str, _Cited], slugs: SourceSlugs) -> dict[str, Source]:
     """New Source rows for ``new`` (identity: what cites it), by identity.
 
     On PostgreSQL another import may make the same source (or take the same
@@ -157,7 +158,7 @@ def _sources_create(new: dict[str, _Cited]) -> dict[str, Source]:
     whose slug was taken given another."""
     if not new:
         return {}
-    rows = _new_rows(new)
+    rows = _new_rows(new, slugs)
     try:
         with transaction.atomic():
             rows_insert(rows)
@@ -169,40 +170,59 @@ def _sources_create(new: dict[str, _Cited]) -> dict[str, Source]:
         wanted = {identity: c for identity, c in new.items() if identity not in made}
         if not wanted:
             return made
-        Source.objects.bulk_create(_new_rows(wanted), ignore_conflicts=True, batch_size=200)
+        # Slugs read afresh: the other import's are committed now.
+        Source.objects.bulk_create(
+            _new_rows(wanted, SourceSlugs()), ignore_conflicts=True, batch_size=200
+        )
         for chunk in _chunks(sorted(wanted)):
             made.update((s.identity, s) for s in Source.objects.filter(identity__in=chunk))
     cited = new[min(set(new) - made.keys())]
     raise ImportFailed(f"{cited.name}: the source of [^{cited.key}] could not be created; try again")
 
 
-def _new_rows(new: dict[str, _Cited]) -> list[Source]:
+def _new_rows(new: dict[str, _Cited], slugs: SourceSlugs) -> list[Source]:
     rows = []
     for identity, cited in new.items():
         source = new_row(Source, identity=identity, **cited.values)
         _check(source, cited)
         rows.append(source)
-    for source, slug in zip(rows, _new_slugs([s.title for s in rows]), strict=True):
+    for source, slug in zip(rows, slugs.allot([s.title for s in rows]), strict=True):
         source.slug = slug
     return rows
 
 
-def _new_slugs(titles: list[str]) -> list[str]:
-    """A slug for each title, distinct from every source's and from each
-    other's."""
-    bases = [slug_base(t, fallback=Source._meta.model_name) for t in titles]
-    taken: set[str] = set()
-    for chunk in _chunks(sorted(set(bases))):
-        taken.update(Source.objects.filter(slug__in=chunk).values_list("slug", flat=True))
-    searched: set[str] = set()
-    slugs = []
-    for base in bases:
-        if base in taken and base not in searched:
-            searched.add(base)
-            taken.update(
-                Source.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-            )
-        slug = next_free_slug(base, taken)
-        taken.add(slug)
-        slugs.append(slug)
-    return slugs
+class SourceSlugs:
+    """Slugs for the sources an import makes, distinct from every source's
+    and from each other's. Many sources share a title ("Census"): each
+    title's taken slugs are read once per import, not once per batch, and
+    the numbering goes on from the last one given, so an import making
+    thousands of them stays linear."""
+
+    def __init__(self):
+        self.taken: set[str] = set()
+        self.checked: set[str] = set()  # bases whose own slug was looked up
+        self.searched: set[str] = set()  # bases whose numbered slugs were read
+        self.next: dict[str, int] = {}
+
+    def allot(self, titles: list[str]) -> list[str]:
+        bases = [slug_base(t, fallback=Source._meta.model_name) for t in titles]
+        unchecked = sorted(set(bases) - self.checked)
+        for chunk in _chunks(unchecked):
+            self.taken.update(Source.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+        self.checked.update(unchecked)
+        slugs = []
+        for base in bases:
+            if base in self.taken and base not in self.searched:
+                self.searched.add(base)
+                self.taken.update(
+                    Source.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+                )
+            n = self.next.get(base, 1)
+            slug = base if n == 1 else f"{base}-{n}"
+            while slug in self.taken:
+                n += 1
+                slug = f"{base}-{n}"
+            self.next[base] = n
+            self.taken.add(slug)
+            slugs.append(slug)
+        return slugs

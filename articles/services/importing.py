@@ -51,7 +51,7 @@ from .import_rows import (
     _kept_rows,
     _people_and_places_named,
 )
-from .import_references import sources_import
+from .import_references import SourceSlugs, sources_import
 from .import_sources import ImportFailed, Source, _parse, _parse_sources, _TitleCheck
 from .refresh import article_render, name_index, render_text, verifiability_columns
 from .revisions import RevisionMeta, revisions_save
@@ -396,6 +396,7 @@ class _ImportRun:
     ):
         self.names = names
         self.user = user
+        self.source_slugs = SourceSlugs()
         self.status = status
         self.origins = origins
         self.existing: dict[str, tuple[int, str, str]] = {}  # title: (pk, slug, status)
@@ -478,7 +479,7 @@ class _ImportRun:
                 ))
 
         # Before the articles: their references point at the sources.
-        cited_sources = sources_import(docs, user=self.user)
+        cited_sources = sources_import(docs, user=self.user, slugs=self.source_slugs)
         built = []
         for (name, doc), cited in zip(docs, cited_sources, strict=True):
             article = found.get(doc.title) or Article(

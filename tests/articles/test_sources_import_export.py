@@ -354,19 +354,43 @@ def test_a_source_made_meanwhile_by_another_import_is_used(monkeypatch):
     from articles.services import import_references
 
     Source.objects.create(title="Taken", identity="0" * 64, slug="page-0")
-    real = import_references._new_slugs
+    real = import_references.SourceSlugs.allot
     calls = []
 
-    def first_taken(titles):
+    def first_taken(self, titles):
         calls.append(titles)
-        slugs = real(titles)
+        slugs = real(self, titles)
         return ["page-0" for _ in slugs] if len(calls) == 1 else slugs
 
-    monkeypatch.setattr(import_references, "_new_slugs", first_taken)
+    monkeypatch.setattr(import_references.SourceSlugs, "allot", first_taken)
     articles_import(sources=cited_files(1))
 
     assert len(calls) == 2
     assert sorted(Source.objects.values_list("slug", flat=True)) == ["page-0", "page-0-2", "the-book-revised"]
+
+
+def test_sources_of_one_title_across_batches_are_numbered_on_with_one_search(monkeypatch):
+    """Thousands of sources called "Census": each batch goes on numbering
+    from the last slug given, and the numbered slugs are read once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.services import importing
+
+    monkeypatch.setattr(importing, "IMPORT_BATCH", 2)
+    files = [
+        (f"{n}.txt", f"= Page {n} =\n\nA claim.[^c]\n\n==References==\n- [^c]\n  - Title: Census\n"
+         f"  - Url: https://example.org/census/{n}\n".encode())
+        for n in range(7)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        articles_import(sources=files)
+
+    assert sorted(Source.objects.values_list("slug", flat=True)) == [
+        "census", "census-2", "census-3", "census-4", "census-5", "census-6", "census-7"
+    ]
+    prefix_searches = [q for q in queries.captured_queries if "LIKE" in q["sql"] and "census" in q["sql"]]
+    assert len(prefix_searches) == 1
 
 
 def test_a_locator_names_no_one():
