@@ -7,6 +7,12 @@ and walks the tree once: text becomes our Markdown (``**bold**``,
 infobox, categories tags, ``[[xx:Title]]`` interlanguage links. What has no
 equivalent is dropped and counted by name in ``Converted.dropped``.
 
+Its parts: ``guard`` (unclosed markup, before parsing), ``vocabulary`` (the
+template, tag and namespace names it knows), ``output`` (the Markdown and
+plain-text buffers it writes to), ``refs`` (references, a mixin of the
+converter), ``infobox`` and ``cite`` (the templates), ``finish`` (the
+document made to read back).
+
 The promise, for every document returned: ``wikitext.parse(wikitext.dump(
 doc)) == doc``, and no MediaWiki markup (``{{``, ``'''``, ``<ref``,
 ``|name=``, ``[[`` but our own links) in what a reader sees.
@@ -14,7 +20,6 @@ doc)) == doc``, and no MediaWiki markup (``{{``, ``'''``, ``<ref``,
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,15 +32,22 @@ from articles import wikitext
 from articles.wikitext.blocks import INFOBOX_LINE, MAX_TEXT_LENGTH
 from articles.wikitext.document import MAX_LINE_LENGTH, SEE_ALSO
 from articles.wikitext.names import name_key, name_problem
-from articles.sources import identity_rule
-from articles.wikitext.references import CITATION_NEEDED, MAX_KEY_LENGTH, REFERENCES, Marker
+from articles.wikitext.references import CITATION_NEEDED, REFERENCES, Marker
 
 from . import cite
+from .finish import cut_blocks, dedupe, finish_blocks, safety_net, without_emptied
 from .guard import defuse
+from .output import Markdown, Plain, attribute, tag_name
+from .refs import References
+from .vocabulary import (
+    BLOCK_LISTS, BLOCK_TAGS, BOLD, CHARACTERS, CITATION_NEEDED_TEMPLATES, DROP_TAGS, FILE_PREFIXES,
+    FLAGS, ITALIC, LANGUAGE_RE, LISTS, MAGIC_WORD_RE, OTHER_NAMESPACES, REFERENCE_LISTS,
+    SCRIPT_LINK_RE, WRAPPERS,
+)
 from .infobox import build_infobox, is_infobox
 from .text import (
     BREAK, BULLET, INDENT, NUMBER, SEP, clean_input, clean_name, clean_plain,
-    escape_line_start, escape_markdown, page_title, slug, strip_forbidden, template_name,
+    escape_markdown, page_title, strip_forbidden, template_name,
 )
 
 
@@ -77,143 +89,10 @@ def _title(title: str) -> str:
     return value
 
 
-# --- names -------------------------------------------------------------------------
-
-_CITATION_NEEDED = frozenset({
-    "citation needed", "cn", "fact", "citeneeded", "citation-needed", "cite needed",
-    "needs citation", "unreferenced inline", "source needed", "refneeded",
-})
-_REFERENCE_LISTS = frozenset({
-    "reflist", "references", "refbegin", "refend", "reflist-talk", "notelist", "notes",
-    "reference list", "refs",
-})
-_FLAGS = frozenset({
-    "flagcountry", "flag", "flagu", "flag country", "flagdeco", "flag icon", "flagicon",
-    "flagcountry2",
-})
-_LISTS = frozenset({"ubl", "unbulleted list", "hlist", "bulleted list", "blist", "bull list"})
-_BLOCK_LISTS = frozenset({"plainlist", "plain list", "flatlist", "flat list", "startflatlist"})
-_WRAPPERS = frozenset({
-    "nowrap", "nobr", "small", "smaller", "big", "larger", "abbr", "nihongo", "sic", "noitalic",
-    "nobold", "nowrap begin", "center", "avoid wrap", "keep together",
-})
-_CHARACTERS = {
-    "nbsp": " ", "ndash": "–", "mdash": "—", "snd": " – ", "spaced ndash": " – ", "'": "'",
-    "'s": "'s", "dash": " – ", "·": " · ", "dot": " · ", "middot": "·", "-": "–",
-}
-_SECTION_NAMES_OF_LISTS = frozenset({"references", "notes", "footnotes", "citations"})
-_DROP_TAGS = {
-    "gallery": "gallery", "math": "math", "score": "score", "chem": "math", "ce": "math",
-    "script": "tag script", "style": "tag style", "timeline": "tag timeline",
-    "graph": "tag graph", "mapframe": "tag mapframe", "maplink": "tag maplink",
-    "imagemap": "file", "templatedata": "tag templatedata", "templatestyles": "",
-    "inputbox": "tag inputbox", "categorytree": "tag categorytree", "hiero": "tag hiero",
-    "syntaxhighlight": "tag syntaxhighlight", "source": "tag source", "includeonly": "",
-    "section": "", "indicator": "tag indicator",
-}
-_BLOCK_TAGS = frozenset({"p", "div", "blockquote", "center", "poem", "pre", "ul", "ol", "dl"})
-_BOLD, _ITALIC = frozenset({"b", "strong"}), frozenset({"i", "em"})
-_FILE_PREFIXES = ("file", "image", "media")
-# Namespaces and sister projects: a link into one is its label as text.
-_OTHER_NAMESPACES = frozenset({
-    "wikipedia", "wp", "project", "help", "template", "user", "user talk", "talk", "portal",
-    "module", "draft", "mediawiki", "special", "wikt", "wiktionary", "commons", "c", "w", "m",
-    "meta", "s", "wikisource", "b", "wikibooks", "q", "wikiquote", "n", "wikinews", "v",
-    "wikiversity", "voy", "wikivoyage", "d", "wikidata", "species", "mw", "foundation",
-    "category talk", "file talk", "template talk", "wikipedia talk", "portal talk",
-})
-_LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8}){0,3}|simple")
-_MAGIC_WORD_RE = re.compile(r"__([A-Z]{3,20})__")
-# [javascript:alert(1) label]: not a link to mwparserfromhell, but meant as one.
-_SCRIPT_LINK_RE = re.compile(
-    r"\[\s{0,20}(?i:javascript|data|vbscript)\s{0,20}:[^\s\]]{0,2000}(?:[ \t]{1,20}([^\]\n]{0,500}))?\]"
-)
-_OUR_LINK_RE = re.compile(r"\[\[([^\[\]\n|]+)(?:\|([^\[\]\n]+))?\]\]")
-
-
-# --- output buffers ------------------------------------------------------------------
-
-
-class _Markdown:
-    """Markdown being written: runs of text are escaped together, so that
-    markup split over several text nodes ("{" "{") is escaped as a whole."""
-
-    mode = "markdown"
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.pending: list[str] = []
-
-    def text(self, value: str) -> None:
-        self.pending.append(value)
-
-    def markup(self, value: str) -> None:
-        self._flush()
-        self.parts.append(value)
-
-    def separator(self) -> None:
-        self.text(", ")
-
-    def at_line_start(self) -> bool:
-        last = next((p for p in reversed(self.pending) if p), None)
-        if last is None:
-            last = next((p for p in reversed(self.parts) if p), "\n")
-        return last.endswith("\n")
-
-    def markers(self, markers: tuple[Marker, ...]) -> None:
-        if not markers:
-            return
-        self._flush()
-        # Straight after the text it supports, as our markers stand.
-        while self.parts:
-            last = self.parts[-1].rstrip(" \t")
-            if last:
-                self.parts[-1] = last
-                break
-            self.parts.pop()
-        self.parts.append("".join(map(str, markers)))
-
-    def _flush(self) -> None:
-        if self.pending:
-            self.parts.append(escape_markdown("".join(self.pending)))
-            self.pending = []
-
-    def value(self) -> str:
-        self._flush()
-        return "".join(self.parts)
-
-
-class _Plain:
-    """Plain text being written: items separated by SEP; the markers of the
-    refs met, for an infobox row."""
-
-    mode = "plain"
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.found: list[Marker] = []
-        self.urls: list[str] = []
-        self.prefer_urls = False
-
-    def text(self, value: str) -> None:
-        self.parts.append(value)
-
-    markup = text
-
-    def separator(self) -> None:
-        self.parts.append(SEP)
-
-    def markers(self, markers: tuple[Marker, ...]) -> None:
-        self.found.extend(markers)
-
-    def value(self) -> str:
-        return "".join(self.parts)
-
-
 # --- the converter -------------------------------------------------------------------
 
 
-class _Converter:
+class _Converter(References):
     def __init__(self, title: str) -> None:
         self.doc = wikitext.ArticleDoc(title=title)
         self.result = Converted(doc=self.doc)
@@ -250,150 +129,24 @@ class _Converter:
             if level == 2 and name.casefold() == REFERENCES.casefold():
                 name = "Notes"  # ours is the last section, made from the refs
             sections.append((wikitext.Section(name, level, text), had_content))
-        self.doc.sections = _without_emptied(sections)
-        _dedupe(self.result.tags)
-        _dedupe(self.result.interlanguage)
-        _dedupe(self.doc.see_also, key=name_key)
-        _safety_net(self.doc, self.dropped)
+        self.doc.sections = without_emptied(sections)
+        dedupe(self.result.tags)
+        dedupe(self.result.interlanguage)
+        dedupe(self.doc.see_also, key=name_key)
+        safety_net(self.doc, self.dropped)
         return self.result
 
     # --- refs -------------------------------------------------------------------
 
-    def _collect_definitions(self, code: Wikicode) -> None:
-        """Every named ref's content, so that a reuse before the defining
-        ref finds it."""
-        for tag in code.ifilter_tags(recursive=True):
-            if _tag_name(tag) != "ref" or tag.self_closing or tag.contents is None:
-                continue
-            name = _attribute(tag, "name")
-            if name and name not in self.definitions and str(tag.contents).strip():
-                self.definitions[name] = tag.contents
-
-    def _ref(self, tag: nodes.Tag) -> tuple[Marker, ...]:
-        name = _attribute(tag, "name")
-        if name and name in self.by_name:
-            return self.by_name[name]
-        contents = None if tag.self_closing else tag.contents
-        if (contents is None or not str(contents).strip()) and name:
-            contents = self.definitions.get(name)
-        if contents is None or not str(contents).strip():
-            self.dropped["ref without content"] += 1
-            return ()
-        if name:
-            self.by_name[name] = ()  # a ref that names itself inside stays empty
-        markers = self._reference(contents, name)
-        if name:
-            self.by_name[name] = markers
-        return markers
-
-    def _reference(self, contents: Wikicode, name: str) -> tuple[Marker, ...]:
-        citations = [
-            n for n in contents.nodes
-            if isinstance(n, nodes.Template) and cite.cite_type(template_name(str(n.name)))
-        ]
-        self.in_ref = True
-        try:
-            if citations:
-                read = [self._cite(n) for n in citations]
-                rest = self._plain_line(
-                    [n for n in contents.nodes if not any(n is c for c in citations)]
-                )
-                if rest:  # text next to the template: a note on the first source
-                    first = read[0].fields
-                    extras = [*first.get("extras", ()), ("Note", rest)]  # type: ignore[misc]
-                    first["extras"] = tuple(cite.keep_extras(extras, self.dropped))
-            else:
-                out = _Plain()
-                self._walk(contents.nodes, out)
-                text = clean_plain(out.value())
-                if not text:
-                    self.dropped["ref without content"] += 1
-                    return ()
-                url = next((u for u in (cite.safe_url(u, self.dropped) for u in out.urls) if u), "")
-                read = [cite.plain_reference(text, url, self.dropped)]
-        finally:
-            self.in_ref = False
-        markers = []
-        for number, cited in enumerate(read):
-            markers.append(Marker(self._add(cited, name, number), cited.locator))
-        return tuple(markers)
-
-    def _add(self, cited: cite.Cited, name: str = "", number: int = 0) -> str:
-        """The key citing ``cited``: a new entry's, or the entry of the same
-        source cited before (wikis cite one book in several refs, a page
-        each; our references are one entry per source, the pages being
-        locators). Details the first entry lacks are taken from the later."""
-        entry = cited.reference("")
-        rule = identity_rule(
-            doi=entry.doi, isbn=entry.isbn, url=entry.url, title=entry.title,
-            work=entry.work, publisher=entry.publisher, date=entry.date,
-        )
-        key = self.by_identity.get(rule)
-        if key is None:
-            key = self._key(name, number)
-            self.by_identity[rule] = key
-            self.doc.references.append(dataclasses.replace(entry, key=key))
-            return key
-        index = next(i for i, r in enumerate(self.doc.references) if r.key == key)
-        first = self.doc.references[index]
-        merged = {
-            f.name: getattr(entry, f.name)
-            for f in dataclasses.fields(first)
-            if f.name not in ("key", "extras") and not getattr(first, f.name) and getattr(entry, f.name)
-        }
-        if any(
-            getattr(first, f.name) and getattr(entry, f.name) and getattr(first, f.name) != getattr(entry, f.name)
-            for f in dataclasses.fields(first) if f.name not in ("key", "extras")
-        ):
-            self.dropped["details of a source cited twice"] += 1
-        if merged:
-            self.doc.references[index] = dataclasses.replace(first, **merged)
-        return key
-
-    def _cite(self, template: nodes.Template) -> cite.Cited:
-        kind = cite.cite_type(template_name(str(template.name))) or "web"
-        params: dict[str, str] = {}
-        for param in template.params:
-            params[clean_plain(str(param.name)).casefold()] = self._plain_line(param.value.nodes)
-        return cite.read_cite(kind, params, self.dropped)
-
-    def _general_reference(self, template: nodes.Template) -> None:
-        """A citation template outside a ref: an entry no marker cites."""
-        self.in_ref = True
-        try:
-            cited = self._cite(template)
-        finally:
-            self.in_ref = False
-        self._add(cited)
-
-    def _key(self, name: str, number: int) -> str:
-        base = slug(name, MAX_KEY_LENGTH - 4) if name else ""
-        if base:
-            key = base if number == 0 else f"{base}-{number + 1}"
-            suffix = 2
-            while key in self.keys:
-                key = f"{base}-{suffix}"
-                suffix += 1
-        else:
-            self.generated += 1
-            key = f"ref-{self.generated}"
-            while key in self.keys:
-                self.generated += 1
-                key = f"ref-{self.generated}"
-        self.keys.add(key)
-        return key
-
-    # --- blocks -----------------------------------------------------------------
-
     def _block_text(self, body: list[nodes.Node], lead: bool = False) -> str:
-        out = _Markdown()
+        out = Markdown()
         self._walk(body, out)
-        text = _finish_blocks(out.value())
+        text = finish_blocks(out.value())
         if lead and text.split("\n", 1)[0] == INFOBOX_LINE:
             text = "&#73;" + text[1:]  # our parser would read the line as the infobox
         if len(text) > MAX_TEXT_LENGTH:
             self.dropped["text too long"] += 1
-            text = _cut_blocks(text, MAX_TEXT_LENGTH)
+            text = cut_blocks(text, MAX_TEXT_LENGTH)
         return text
 
     def _heading(self, heading: nodes.Heading) -> str:
@@ -412,16 +165,16 @@ class _Converter:
                 if self._link_kind(title) == "article" and _usable_title(title):
                     self.doc.see_also.append(title)
                 elif self._link_kind(title) != "article":
-                    self._special_link(link, _Plain())
+                    self._special_link(link, Plain())
 
     def _plain_line(self, node_list: list[nodes.Node]) -> str:
-        out = _Plain()
+        out = Plain()
         self._walk(node_list, out)
         return clean_plain(out.value())
 
     def _value(self, code: Wikicode) -> tuple[list[str], tuple[Marker, ...]]:
         """An infobox parameter: its items and the markers of its refs."""
-        out = _Plain()
+        out = Plain()
         out.prefer_urls = True  # an infobox's "website" is its address, not its label
         self._walk(code.nodes, out)
         text = out.value().replace("\n", SEP)
@@ -429,18 +182,18 @@ class _Converter:
 
     # --- the walk ---------------------------------------------------------------
 
-    def _walk(self, node_list: list[nodes.Node], out: _Markdown | _Plain) -> None:
+    def _walk(self, node_list: list[nodes.Node], out: Markdown | Plain) -> None:
         index = 0
         while index < len(node_list):
             node = node_list[index]
-            if isinstance(node, nodes.Tag) and node.wiki_markup and _tag_name(node) in ("li", "dt", "dd"):
+            if isinstance(node, nodes.Tag) and node.wiki_markup and tag_name(node) in ("li", "dt", "dd"):
                 # "**", "#*", ":" at a line's start: one list item prefix.
                 prefix = []
                 while (
                     index < len(node_list)
                     and isinstance(node_list[index], nodes.Tag)
                     and node_list[index].wiki_markup
-                    and _tag_name(node_list[index]) in ("li", "dt", "dd")
+                    and tag_name(node_list[index]) in ("li", "dt", "dd")
                 ):
                     prefix.append(str(node_list[index].wiki_markup))
                     index += 1
@@ -449,7 +202,7 @@ class _Converter:
             self._node(node, out)
             index += 1
 
-    def _list_prefix(self, prefix: str, out: _Markdown | _Plain) -> None:
+    def _list_prefix(self, prefix: str, out: Markdown | Plain) -> None:
         if out.mode == "plain":
             out.separator()
             return
@@ -460,7 +213,7 @@ class _Converter:
         indent = sum(2 if ch == "*" else 3 for ch in prefix[:-1] if ch in "*#")
         out.markup(newline + INDENT * indent + (BULLET if prefix[-1] == "*" else NUMBER))
 
-    def _node(self, node: nodes.Node, out: _Markdown | _Plain) -> None:
+    def _node(self, node: nodes.Node, out: Markdown | Plain) -> None:
         if isinstance(node, nodes.Text):
             self._text(node.value, out)
         elif isinstance(node, nodes.Wikilink):
@@ -482,11 +235,11 @@ class _Converter:
             self.dropped["template parameter"] += 1
         # Comments are removed without a count: they were never shown.
 
-    def _text(self, value: str, out: _Markdown | _Plain) -> None:
+    def _text(self, value: str, out: Markdown | Plain) -> None:
         if "__" in value:
-            value = _MAGIC_WORD_RE.sub(lambda m: self._magic(m.group(1)), value)
+            value = MAGIC_WORD_RE.sub(lambda m: self._magic(m.group(1)), value)
         if "[" in value:
-            value = _SCRIPT_LINK_RE.sub(self._script_link, value)
+            value = SCRIPT_LINK_RE.sub(self._script_link, value)
         out.text(value)
 
     def _magic(self, word: str) -> str:
@@ -497,7 +250,7 @@ class _Converter:
         self.dropped["unsafe url"] += 1
         return match.group(1) or ""
 
-    def _wikilink(self, link: nodes.Wikilink, out: _Markdown | _Plain) -> None:
+    def _wikilink(self, link: nodes.Wikilink, out: Markdown | Plain) -> None:
         raw = str(link.title)
         leading_colon = raw.lstrip().startswith(":")
         target, _, _ = raw.strip().lstrip(":").partition("#")
@@ -538,22 +291,22 @@ class _Converter:
         if not colon:
             return "article"
         prefix = prefix.strip().casefold()
-        if prefix in _FILE_PREFIXES:
+        if prefix in FILE_PREFIXES:
             return "file"
         if prefix == "category":
             return "category"
-        if prefix in _OTHER_NAMESPACES:
+        if prefix in OTHER_NAMESPACES:
             return "other"
         if prefix in ("javascript", "data", "vbscript"):
             return "script"
-        if _LANGUAGE_RE.fullmatch(prefix):
+        if LANGUAGE_RE.fullmatch(prefix):
             return "language"
         return "article"
 
-    def _special_link(self, link: nodes.Wikilink, out: _Plain) -> None:
+    def _special_link(self, link: nodes.Wikilink, out: Plain) -> None:
         self._wikilink(link, out)
 
-    def _external_link(self, link: nodes.ExternalLink, out: _Markdown | _Plain) -> None:
+    def _external_link(self, link: nodes.ExternalLink, out: Markdown | Plain) -> None:
         url = str(link.url).strip()
         label = self._plain_line(link.title.nodes) if link.title is not None else ""
         if out.mode == "plain":
@@ -574,7 +327,7 @@ class _Converter:
         self.dropped["unsafe url" if scheme in ("javascript", "data", "vbscript") else "external link"] += 1
         out.text(label)
 
-    def _template(self, template: nodes.Template, out: _Markdown | _Plain) -> None:
+    def _template(self, template: nodes.Template, out: Markdown | Plain) -> None:
         raw_name = str(template.name)
         name = template_name(raw_name)
         key = name.casefold()
@@ -586,7 +339,7 @@ class _Converter:
         if ":" in name and name.split(":", 1)[0].isupper():
             self.dropped[f"magic word {name.split(':', 1)[0]}"] += 1
             return
-        if key in _CITATION_NEEDED:
+        if key in CITATION_NEEDED_TEMPLATES:
             out.markers((Marker(CITATION_NEEDED),))
             return
         if cite.cite_type(name):
@@ -595,7 +348,7 @@ class _Converter:
             elif not self.in_ref:
                 self._general_reference(template)
             return
-        if key in _REFERENCE_LISTS:
+        if key in REFERENCE_LISTS:
             return
         if key == "short description":
             if not self.result.description:
@@ -612,7 +365,7 @@ class _Converter:
             if len(positional) > index:
                 self._walk(positional[index].value.nodes, out)
             return
-        if key in _FLAGS:
+        if key in FLAGS:
             if key not in ("flagicon", "flag icon", "flagdeco") and positional:
                 self._walk(positional[0].value.nodes, out)
             return
@@ -621,22 +374,22 @@ class _Converter:
             if positional:
                 self._walk(positional[0].value.nodes, out)
             return
-        if key in _WRAPPERS:
+        if key in WRAPPERS:
             if positional:
                 self._walk(positional[0].value.nodes, out)
             return
-        if key in _LISTS:
+        if key in LISTS:
             for number, param in enumerate(positional):
                 if number:
                     out.separator()
                 self._walk(param.value.nodes, out)
             return
-        if key in _BLOCK_LISTS:
+        if key in BLOCK_LISTS:
             if positional:
                 self._walk(positional[0].value.nodes, out)
             return
-        if key in _CHARACTERS:
-            out.text(_CHARACTERS[key])
+        if key in CHARACTERS:
+            out.text(CHARACTERS[key])
             return
         if key == "convert" and len(positional) >= 2:
             values = [self._plain_line(p.value.nodes) for p in positional[:4]]
@@ -648,23 +401,14 @@ class _Converter:
             return
         self.dropped[f"template {name.strip()[:100]}"] += 1
 
-    def _cited_value(self, template: nodes.Template, out: _Plain) -> None:
-        """A citation template written straight into an infobox value."""
-        self.in_ref = True
-        try:
-            cited = self._cite(template)
-        finally:
-            self.in_ref = False
-        out.markers((Marker(self._add(cited), cited.locator),))
-
     def _param_text(self, template: nodes.Template, name: str) -> str:
         if not template.has(name):
             return ""
         value = self._plain_line(template.get(name).value.nodes)
         return "" if value.casefold() == "none" else value
 
-    def _tag(self, tag: nodes.Tag, out: _Markdown | _Plain) -> None:
-        name = _tag_name(tag)
+    def _tag(self, tag: nodes.Tag, out: Markdown | Plain) -> None:
+        name = tag_name(tag)
         if name == "ref":
             if self.in_ref:
                 self.dropped["ref inside a ref"] += 1
@@ -673,9 +417,9 @@ class _Converter:
             return
         if name == "references":
             return
-        if name in _DROP_TAGS:
-            if _DROP_TAGS[name]:
-                self.dropped[_DROP_TAGS[name]] += 1
+        if name in DROP_TAGS:
+            if DROP_TAGS[name]:
+                self.dropped[DROP_TAGS[name]] += 1
             return
         if name == "br":
             out.separator() if out.mode == "plain" else out.text(" ")
@@ -696,21 +440,21 @@ class _Converter:
         if name == "nowiki":
             out.text(str(tag.contents))
             return
-        if name in _BOLD or name in _ITALIC:
-            self._emphasis("**" if name in _BOLD else "*", tag.contents, out)
+        if name in BOLD or name in ITALIC:
+            self._emphasis("**" if name in BOLD else "*", tag.contents, out)
             return
-        if name in _BLOCK_TAGS:
+        if name in BLOCK_TAGS:
             out.markup(BREAK)
             self._walk(tag.contents.nodes, out)
             out.markup(BREAK)
             return
         self._walk(tag.contents.nodes, out)
 
-    def _emphasis(self, mark: str, contents: Wikicode, out: _Markdown | _Plain) -> None:
+    def _emphasis(self, mark: str, contents: Wikicode, out: Markdown | Plain) -> None:
         if out.mode == "plain":
             self._walk(contents.nodes, out)
             return
-        inner = _Markdown()
+        inner = Markdown()
         self._walk(contents.nodes, inner)
         text = inner.value()
         if BREAK in text or "\n" in text:  # emphasis cannot span lines: text only
@@ -724,7 +468,7 @@ class _Converter:
         end = text[len(text.rstrip()) :]
         out.markup(f"{start}{mark}{stripped}{mark}{end}")
 
-    def _table(self, table: nodes.Tag, out: _Markdown | _Plain) -> None:
+    def _table(self, table: nodes.Tag, out: Markdown | Plain) -> None:
         rows: list[list[str]] = []
         header = False
         caption = ""
@@ -732,33 +476,33 @@ class _Converter:
         complex_table = False
         for node in table.contents.nodes if table.contents is not None else []:
             cells: list[nodes.Tag] = []
-            if isinstance(node, nodes.Tag) and _tag_name(node) == "tr":
+            if isinstance(node, nodes.Tag) and tag_name(node) == "tr":
                 current = []
                 rows.append(current)
                 cells = [
                     n for n in (node.contents.nodes if node.contents is not None else [])
-                    if isinstance(n, nodes.Tag) and _tag_name(n) in ("td", "th")
+                    if isinstance(n, nodes.Tag) and tag_name(n) in ("td", "th")
                 ]
-            elif isinstance(node, nodes.Tag) and _tag_name(node) in ("td", "th"):
+            elif isinstance(node, nodes.Tag) and tag_name(node) in ("td", "th"):
                 text = str(node.contents or "")
-                if _tag_name(node) == "td" and text.startswith("+") and not rows:
+                if tag_name(node) == "td" and text.startswith("+") and not rows:
                     caption = self._plain_line(node.contents.nodes)[1:].strip()
                     continue
                 if current is None:
                     current = []
                     rows.append(current)
                 cells = [node]
-            elif isinstance(node, nodes.Tag) and _tag_name(node) == "caption":
+            elif isinstance(node, nodes.Tag) and tag_name(node) == "caption":
                 caption = self._plain_line(node.contents.nodes) if node.contents else ""
                 continue
             else:
                 continue
             for cell in cells:
-                if any(_attribute(cell, a) not in ("", "1") for a in ("rowspan", "colspan")):
+                if any(attribute(cell, a) not in ("", "1") for a in ("rowspan", "colspan")):
                     complex_table = True
                 if len(rows) == 1 and len(current) == 0:  # type: ignore[arg-type]
                     header = True
-                if _tag_name(cell) != "th" and len(rows) == 1:
+                if tag_name(cell) != "th" and len(rows) == 1:
                     header = False
                 current.append(self._cell(cell))  # type: ignore[union-attr]
                 if current[-1] is None:  # type: ignore[index]
@@ -779,7 +523,7 @@ class _Converter:
         out.markup(BREAK + "\n".join(lines) + BREAK)
 
     def _cell(self, cell: nodes.Tag) -> str | None:
-        inner = _Markdown()
+        inner = Markdown()
         if cell.contents is not None:
             self._walk(cell.contents.nodes, inner)
         text = inner.value()
@@ -798,17 +542,6 @@ def _parse(text: str, dropped: Counter[str]) -> Wikicode:
     except Exception:  # noqa: BLE001  (the tokenizer's own errors are not one class)
         dropped["unparsable markup"] += 1
         return mwparserfromhell.utils.parse_anything(nodes.Text(text))
-
-
-def _tag_name(tag: nodes.Tag) -> str:
-    return str(tag.tag).strip().casefold()
-
-
-def _attribute(tag: nodes.Tag, name: str) -> str:
-    for attribute in tag.attributes:
-        if str(attribute.name).strip().casefold() == name:
-            return clean_plain(str(attribute.value or "").strip().strip("\"'"))
-    return ""
 
 
 def _is_blank(node: nodes.Node) -> bool:
@@ -847,110 +580,3 @@ def _link_url(url: str) -> str:
                      ("'", "%27"), ("{", "%7B"), ("}", "%7D"), ("*", "%2A"), ("_", "%5F")):
         url = url.replace(ch, code)
     return url
-
-
-def _finish_blocks(text: str) -> str:
-    """The walk's Markdown as our block text: each line without leading
-    whitespace (MediaWiki's indented lines would be code blocks), the list
-    sentinels as Markdown, text that starts a line escaped so that it stays
-    text, and blank lines around lists."""
-    lines: list[str] = []
-    previous_list = False
-    for line in text.replace(BREAK, "\n\n").split("\n"):
-        line = line.lstrip(" \t")
-        indent = len(line) - len(line.lstrip(INDENT))
-        line = line.lstrip(INDENT).lstrip(" \t")
-        prefix = ""
-        if line[:1] in (BULLET, NUMBER):
-            prefix = "- " if line[0] == BULLET else "1. "
-            line = line[1:].lstrip(" \t")
-            if not line.strip():
-                continue  # an empty item
-        line = line.replace(INDENT, "").replace(BULLET, "").replace(NUMBER, "")
-        if not prefix:
-            line = escape_line_start(line)
-        elif line[:1] in "#>+-=" or re.match(r"[0-9]{1,9}[.)]", line):
-            line = escape_line_start(line)
-        is_list = bool(prefix)
-        if line.strip() and lines and lines[-1] and is_list != previous_list:
-            lines.append("")
-        if prefix:
-            lines.append(" " * indent + prefix + line)
-        else:
-            lines.append(line)
-        if line.strip():
-            previous_list = is_list
-        else:
-            previous_list = False
-    return wikitext.normalize_text("\n".join(lines))
-
-
-def _cut_blocks(text: str, limit: int) -> str:
-    kept: list[str] = []
-    size = 0
-    for block in text.split("\n\n"):
-        if size + len(block) + 2 > limit:
-            break
-        kept.append(block)
-        size += len(block) + 2
-    return "\n\n".join(kept)
-
-
-def _without_emptied(sections: list[tuple[wikitext.Section, bool]]) -> list[wikitext.Section]:
-    """The sections but those whose content was all dropped (a References
-    section holding only the list, a gallery), unless subsections follow."""
-    kept = []
-    for index, (section, had_content) in enumerate(sections):
-        following = sections[index + 1][0] if index + 1 < len(sections) else None
-        emptied = not section.body and had_content
-        if emptied and not (following is not None and following.level > section.level):
-            continue
-        if not section.body and section.heading.casefold() in _SECTION_NAMES_OF_LISTS and not (
-            following is not None and following.level > section.level
-        ):
-            continue
-        kept.append(section)
-    return kept
-
-
-def _dedupe(items: list, key=lambda item: item) -> None:
-    seen = set()
-    unique = []
-    for item in items:
-        if key(item) not in seen:
-            seen.add(key(item))
-            unique.append(item)
-    items[:] = unique
-
-
-def _safety_net(doc: wikitext.ArticleDoc, dropped: Counter[str]) -> None:
-    """The promise checked: the document reads back as itself. A part that
-    does not (which would be a converter bug) is dropped and counted rather
-    than returned broken."""
-    if _reads_back(doc):
-        return
-    for index in range(len(doc.sections) - 1, -1, -1):
-        probe = wikitext.ArticleDoc(doc.title, references=doc.references, sections=[doc.sections[index]])
-        if not _reads_back(probe):
-            dropped["unconvertible section"] += 1
-            del doc.sections[index]
-    if not _reads_back(wikitext.ArticleDoc(doc.title, lead=doc.lead, references=doc.references)):
-        dropped["unconvertible lead"] += 1
-        doc.lead = ""
-    if not _reads_back(wikitext.ArticleDoc(doc.title, infobox=doc.infobox, references=doc.references)):
-        dropped["unconvertible infobox"] += 1
-        doc.infobox = wikitext.Infobox()
-    if not _reads_back(wikitext.ArticleDoc(doc.title, see_also=doc.see_also)):
-        dropped["unconvertible see also"] += 1
-        doc.see_also = []
-    if not _reads_back(doc):
-        dropped["unconvertible text"] += 1
-        doc.lead, doc.sections, doc.infobox = "", [], wikitext.Infobox()
-        doc.see_also, doc.references = [], []
-
-
-def _reads_back(doc: wikitext.ArticleDoc) -> bool:
-    try:
-        return wikitext.parse(wikitext.dump(doc)) == doc
-    except wikitext.WikitextError:
-        return False

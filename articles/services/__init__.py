@@ -43,7 +43,8 @@ from .import_plan import (
 )
 from .import_references import sources_import
 from .import_sources import ImportFailed, Source
-from .importing import ImportResult, articles_import, render_and_find
+from .import_workers import render_and_find
+from .importing import ImportResult, articles_import
 from .refresh import (
     article_delete,
     article_refresh,

@@ -14,7 +14,7 @@ from people.models import Alias, Person, Place
 
 from .. import markdown, wikitext
 from ..citations import CitationRenderer, is_infobox_place, text_citations
-from ..infobox import INFOBOX_EXTRA_PLACE, INFOBOX_PLACE, ROW_STORAGE, STORAGE
+from ..infobox import ROW_STORAGE, STORAGE
 from ..lookups import resolve_titles
 from ..mentions import NameIndex, build_index
 from ..models import (
