@@ -43,6 +43,21 @@ def test_durations():
     assert duration(3 * 3600 + 61) == "3h01m"
 
 
+def _read_all(leader: int) -> bytes:
+    """What the command wrote to the pseudo-terminal, once it has exited."""
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    return output
+
+
 def test_import_command_draws_the_bar_on_a_terminal(tmp_path):
     """Run for real on a pseudo-terminal: the bar appears, with the time left."""
     folder = tmp_path / "files"
@@ -60,16 +75,7 @@ def test_import_command_draws_the_bar_on_a_terminal(tmp_path):
         cwd=Path(__file__).resolve().parent.parent, timeout=120,
     )
     os.close(follower)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(leader)
+    output = _read_all(leader)
     assert proc.returncode == 0, proc.stderr
     text = output.decode()
     assert "\r[##############################] 3/3 100%" in text
@@ -90,16 +96,7 @@ def test_mediawiki_import_draws_the_bar_over_every_revision_on_a_terminal(tmp_pa
         env=env, stdout=follower, stderr=subprocess.PIPE, cwd=root, timeout=120,
     )
     os.close(follower)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(leader)
+    output = _read_all(leader)
     assert proc.returncode == 0, proc.stderr
     text = output.decode()
     assert "\r[##############################] 4/4 100%" in text

@@ -15,6 +15,7 @@ from articles.models import Article, ArticleReference, Citation, PopulationFigur
 from articles.services import article_export, article_refresh, articles_import
 from articles.sources import source_identity
 from tests.admin_forms import add_inline_form, change_form_data, inline_forms
+from tests.examples import SOURCES_EXAMPLE
 from tests.html import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -24,33 +25,12 @@ SOURCES_URL = "/admin/articles/source/"
 CHANGELIST_URL = "/admin/articles/article/"
 NEEDS_SOURCES_URL = "/admin/articles/article/needs-sources/"
 
-TAJIKISTAN = """\
-= Russians in Tajikistan =
-
-Infobox
-- Group: Russians in Tajikistan
-- Population: 34,000 (2010 census) [^census2010]
-
-Russians live mostly in Dushanbe.[^census2010] The first settlers came with the railway.[^smith|p. 42]
-
-==History==
-Text.[^smith|pp. 50–52]
-
-==References==
-- [^census2010]
-  - Title: Population census of the Republic of Tajikistan 2010
-  - Publisher: Agency on Statistics under the President of the Republic of Tajikistan
-  - Date: 2010
-  - Url: https://www.stat.tj/en/census
-  - Accessed: 2023-05-01
-- [^smith]
-  - Type: book
-  - Title: The Railway and the Steppe
-  - Author: John Smith
-  - Publisher: Example Press
-  - Date: 1998
-  - Isbn: 978-0-00-000000-2
-"""
+# The example of issue 12 without its See also and its news article.
+TAJIKISTAN = (
+    SOURCES_EXAMPLE.replace("Text.[^smith|pp. 50–52][^rferl]", "Text.[^smith|pp. 50–52]")
+    .replace("==See also==\n- Russians in Uzbekistan\n\n", "")
+    .split("- [^rferl]")[0]
+)
 
 
 def change_url(article: Article) -> str:
