@@ -365,7 +365,7 @@ def _set_what_the_text_cannot_hold(
     ids = {result.name: result.article_id for result in results}
     described = [(ids[p.name], p.description) for p in pages if p.description]
     for chunk in _chunks(described):
-        articles = Article.objects.in_bulk([pk for pk, _ in chunk])
+        articles = Article.objects.only("pk", "description").in_bulk([pk for pk, _ in chunk])
         for pk, description in chunk:
             articles[pk].description = description
         Article.objects.bulk_update(articles.values(), ["description"])
