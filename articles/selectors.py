@@ -24,7 +24,7 @@ from .citations import (
     note_id,
     use_id,
 )
-from .communities import SEPARATOR, community_from_title, reverse_community_title
+from .communities import community_from_title, reverse_community_title
 from .infobox import INFOBOX_EXTRA_PLACE, INFOBOX_PLACE, ROW_STORAGE, STORAGE
 from .models import (
     Article,
@@ -451,39 +451,46 @@ def related_articles(article: Article) -> list[RelatedGroup]:
     if not group and host is None:
         return []
     reverse_title = reverse_community_title(host=host, origin=origin)
-    wanted = Q()
-    missing = Q()
+    # One SELECT a condition, joined by UNION (which also drops repeats): an
+    # OR of them leads SQLite's planner, which has no statistics, to read
+    # every published article or every unlinked row instead of the indexes
+    # (Article's article_group_status, article_host_status and unique title;
+    # SeeAlso's seealso_group_unlinked, _host_unlinked, _title_unlinked).
+    wanted: list[Q] = []
+    missing: list[Q] = []
     if group:
-        wanted |= Q(origin_group=group)
-        missing |= Q(target_title__startswith=f"{group}{SEPARATOR}")
+        wanted.append(Q(origin_group=group))
+        missing.append(Q(target_group=group))
     if host is not None:
-        wanted |= Q(host_country=host)
-        missing |= Q(target_title__endswith=f"{SEPARATOR}{host.name}")
+        wanted.append(Q(host_country=host))
+        missing.append(Q(target_host=host.name))
     if reverse_title:
-        wanted |= Q(title=reverse_title)
-        missing |= Q(target_title=reverse_title)
+        wanted.append(Q(title=reverse_title))
+        missing.append(Q(target_title=reverse_title))
     text = CharField()
-    existing = (
+    existing = [
         Article.objects.published()
-        .filter(wanted)
+        .filter(condition)
         .exclude(pk=article.pk)
         .annotate(group=F("origin_group"), host=F("host_country__name"))
         .values_list("title", "slug", "group", "host")
         .order_by()
-    )
-    unwritten = (
+        for condition in wanted
+    ]
+    unwritten = [
         # Only what published articles list: a draft's See also is not public.
         SeeAlso.objects.filter(
-            missing, target__isnull=True, article__status=Article.Status.PUBLISHED
+            condition, target__isnull=True, article__status=Article.Status.PUBLISHED
         )
         .exclude(target_title=article.title)
         .annotate(slug=Value("", text), group=Value("", text), host=Value("", text))
         .values_list("target_title", "slug", "group", "host")
         .order_by()
-        .distinct()
-    )
+        for condition in missing
+    ]
+    first, *others = [*existing, *unwritten]
     found: dict[str, tuple[str, str, str]] = {}
-    for title, slug, row_group, row_host in existing.union(unwritten).order_by("title")[:200]:
+    for title, slug, row_group, row_host in first.union(*others).order_by("title")[:200]:
         if not slug:
             parsed = community_from_title(title)
             if parsed is None or title in found:

@@ -2,11 +2,14 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from reversion import register as versioned
 
 from people.models import NamedByKey, Place, validate_line, validate_name
 
 from .. import wikitext
+from ..communities import community_from_title
 from ..wikitext.document import MAX_LINE_LENGTH as MAX_NAME_LENGTH
 from .article import Article, normalize_title, validate_body, validate_title
 
@@ -170,9 +173,16 @@ class Section(Ordered):
             raise ValidationError({"heading": "Add related articles as See also rows instead."})
 
 
-@versioned()
+# Derived from target_title, as Section.body_html from the body: not kept in
+# revisions (a revert's save sets them again, _parse_see_also_target).
+@versioned(exclude=("target_group", "target_host"))
 class SeeAlso(Ordered):
-    """A related article, by title; ``target`` is set while such an article exists."""
+    """A related article, by title; ``target`` is set while such an article exists.
+
+    ``target_group`` and ``target_host`` are the title read as a community
+    (communities.community_from_title: "Russians", "Afghanistan"; both ""
+    for a title that names none), so that the related communities of a page
+    are found through an index instead of a LIKE over every row."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="see_also")
     target_title = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_title])
@@ -184,13 +194,47 @@ class SeeAlso(Ordered):
         on_delete=models.SET_NULL,
         related_name="see_also_incoming",
     )
+    target_group = models.CharField(max_length=MAX_NAME_LENGTH, blank=True, editable=False)
+    target_host = models.CharField(max_length=MAX_NAME_LENGTH, blank=True, editable=False)
 
     class Meta(Ordered.Meta):
         verbose_name = "See also link"
         verbose_name_plural = "See also"
+        # What selectors.related_articles asks for: the unlinked rows (target
+        # null) of a group, of a host country, or of one title (the reverse
+        # community; see_also_link and the import look rows up by title too).
+        indexes = [
+            models.Index(fields=["target_group", "target"], name="seealso_group_unlinked"),
+            models.Index(fields=["target_host", "target"], name="seealso_host_unlinked"),
+            models.Index(fields=["target_title", "target"], name="seealso_title_unlinked"),
+        ]
 
     def __str__(self) -> str:
         return self.target_title
 
     def clean(self) -> None:
         normalize_title(self, "target_title")
+
+    @staticmethod
+    def community_of(title: str) -> tuple[str, str]:
+        """(target_group, target_host) for a row titled ``title``: for the
+        writes that make rows without saving them (the import's inserts)."""
+        return community_from_title(title) or ("", "")
+
+    def parse_target(self) -> None:
+        """Set target_group and target_host from target_title."""
+        self.target_group, self.target_host = self.community_of(self.target_title)
+
+    def save(self, *args, **kwargs) -> None:
+        # A save of the title alone writes what is read from it too.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "target_title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "target_group", "target_host"}
+        super().save(*args, **kwargs)
+
+
+@receiver(pre_save, sender=SeeAlso)
+def _parse_see_also_target(sender, instance: SeeAlso, **kwargs) -> None:
+    """Every save of a row reads its title again: the admin's forms, and the
+    raw saves of loaddata and of a revert (which skip Model.save), included."""
+    instance.parse_target()

@@ -211,8 +211,13 @@ def _build_article(
         for i, s in enumerate(doc.sections)
     ]
     built.see_also = [
-        new_row(SeeAlso, target_title=title, position=i, article_id=None, target_id=None)
+        new_row(
+            SeeAlso, target_title=title, position=i, article_id=None, target_id=None,
+            # What SeeAlso's save would set: rows_insert writes without one.
+            target_group=group, target_host=host,
+        )
         for i, title in enumerate(doc.see_also)
+        for group, host in [SeeAlso.community_of(title)]
     ]
     built.extra_rows = [
         InfoboxRow(key=row.key, value=row.value, position=row.position, article_id=None)

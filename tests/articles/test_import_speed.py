@@ -94,11 +94,12 @@ def test_rows_insert_refuses_saved_rows_and_unsaved_related_rows():
 def test_values_insert_writes_parameters_in_one_statement():
     article = Article.objects.create(title="Kazakhs in Russia", slug="kazakhs-in-russia")
     with CaptureQueriesContext(connection) as queries:
-        values_insert(SeeAlso, ["position", "article_id", "target_title"],
-                      [(0, article.pk, "A"), (1, article.pk, "B")])
+        values_insert(SeeAlso, ["position", "article_id", "target_title", "target_group",
+                                "target_host"],
+                      [(0, article.pk, "A", "", ""), (1, article.pk, "B in C", "B", "C")])
     assert len(queries) == 1
     assert list(article.see_also.values_list("position", "target_title", "target_id")) == [
-        (0, "A", None), (1, "B", None),
+        (0, "A", None), (1, "B in C", None),
     ]
 
 
