@@ -17,6 +17,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -44,6 +45,28 @@ def manage(env: dict[str, str], *args: str, timeout: int = 120) -> subprocess.Co
         [sys.executable, "manage.py", *args],
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout,
     )
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End a server started by a test: politely, then not."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def serving(server):
+    """A ``socketserver`` server answering in a thread while the block runs."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def free_port() -> int:
@@ -230,12 +253,7 @@ class Site:
                 server.wait_until_up()
                 yield server
             finally:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=10)
+                stop(process)
                 print(log_path.read_text())
 
 
