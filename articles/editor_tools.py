@@ -9,15 +9,16 @@ that the admin prefills; a title that is missing for readers because its
 article is still a draft links the editor to that draft's preview instead
 (creating it again would only fail).
 
-The views call ``can_preview`` and ``editor_tools``; the template filters
-(``templatetags/editing.py``) only read the ``EditorTools`` they are given.
+The page readers get is stored when written (``articles.rendered``); an
+editor gets that same page with its missing titles rewritten
+(``with_editor_links``), not a second build of it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html import unescape
+from html import escape, unescape
 from urllib.parse import quote, urlencode
 
 from django.urls import reverse
@@ -28,10 +29,11 @@ from .models import Article
 PREVIEW_PERMISSION = "articles.view_article"
 CREATE_PERMISSION = "articles.add_article"
 
-# A missing [[link]] exactly as markdown.render stores it (after nh3, which
+# A missing title exactly as markdown.render stores it (after nh3, which
 # escapes the title's & and " and the label's & < >).
 MISSING_LINK_RE = re.compile(
     r'<span class="missing" title="([^"<>]*): no article yet">([^<>]*)</span>'
+    r'( <span class="missing-note">\(not written yet\)</span>)?'
 )
 
 
@@ -65,34 +67,58 @@ def can_preview(user) -> bool:
     return bool(user.is_active and user.is_staff and user.has_perm(PREVIEW_PERMISSION))
 
 
-def editor_tools(user, article, page=None) -> EditorTools | None:
-    """What ``user`` may do from ``article``'s page (``page``, the
-    selectors' ArticlePage, names the titles it shows as missing); None for
-    readers."""
+def editor_tools(user, article, body: str = "") -> EditorTools | None:
+    """What ``user`` may do from ``article``'s page (``body``, the stored
+    page, names the titles it shows as missing); None for readers."""
     if not can_preview(user):
         return None
     return EditorTools(
         edit_url=reverse("admin:articles_article_change", args=[article.pk]),
         add_url=reverse("admin:articles_article_add") if user.has_perm(CREATE_PERMISSION) else "",
         source_pk=article.pk,
-        drafts=draft_urls(missing_titles(page)) if page is not None else {},
+        drafts=draft_urls(missing_titles(body)),
     )
 
 
-def missing_titles(page) -> set[str]:
+def missing_titles(html: str) -> set[str]:
     """Titles the page shows readers as not written: See also rows, related
-    communities and the infobox's related groups without an article, and
-    missing [[links]]."""
-    titles = {row.target_title for row in page.see_also if not row.target_id}
-    titles |= {link.text for group in page.related for link in group.links if not link.url}
-    titles |= {value.text for line in page.infobox for value in line.values if value.missing}
-    for html in [page.article.lead_html, *(item.section.body_html for item in page.sections)]:
-        titles |= {unescape(title) for title, _label in MISSING_LINK_RE.findall(html or "")}
-    return titles
+    communities, the infobox's related groups and [[links]] without an
+    article, all marked up alike (MISSING_LINK_RE)."""
+    return {unescape(match.group(1)) for match in MISSING_LINK_RE.finditer(html)}
 
 
 def draft_urls(titles: set[str]) -> dict[str, str]:
     """Preview URLs of the drafts with these titles (or former titles): one
-    or two queries, for editors only."""
+    or two queries, for editors only; none when there is no title."""
+    if not titles:
+        return {}
     drafts = resolve_titles(titles, status=Article.Status.DRAFT)
     return {title: article.get_absolute_url() for title, article in drafts.items()}
+
+
+def with_editor_links(html: str, editor: EditorTools | None) -> str:
+    """The stored page ``html`` (sanitised, as every reader gets it) with its
+    missing titles turned into create links, or into links to the draft of
+    that title, for an editor who may add articles or preview drafts;
+    unchanged otherwise. As safe as its input: only our own markup is
+    added, the titles escaped."""
+    if not html or editor is None or not (editor.add_url or editor.drafts):
+        return html
+
+    def link(match: re.Match) -> str:
+        title = unescape(match.group(1))
+        label, note = match.group(2), match.group(3) or ""
+        if title in editor.drafts:
+            return (
+                f'<a class="missing draft-link" href="{escape(editor.drafts[title])}"'
+                f' title="{escape(title)}: a draft, not published yet">{label}</a>'
+                + (' <span class="missing-note">(draft)</span>' if note else "")
+            )
+        if not editor.add_url:
+            return match.group(0)
+        return (
+            f'<a class="missing create-link" href="{escape(editor.create_url(title))}"'
+            f' title="{escape(title)}: no article yet; create it">{label}</a>{note}'
+        )
+
+    return MISSING_LINK_RE.sub(link, html)

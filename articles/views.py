@@ -3,15 +3,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
 from encyclopedia.pagecache import page_cache
-from .editor_tools import can_preview, editor_tools
+from .editor_tools import can_preview, editor_tools, with_editor_links
 from .lookups import former_slug_redirect
 from .infobox import TERM_STORAGE
 from .models import Article
-from .selectors import article_page
+from .rendered import page_of, with_stored_page
 
 PAGE_SIZE = 50
 LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
@@ -31,21 +32,25 @@ class ArticleListView(ListView):
 
 @page_cache
 def article_detail(request, slug: str):
-    """The public page. Editors (see editor_tools) may also preview
-    drafts, and get an Edit link and create links for missing titles; for
-    readers the page and its queries are exactly as before."""
+    """The public page: the article's row and its stored page, one query
+    (``articles.rendered``). Editors (see editor_tools) may also preview
+    drafts, and get an Edit link and create links for missing titles, on
+    that same stored page."""
     previewing = can_preview(request.user)
     articles = Article.objects.all() if previewing else Article.objects.published()
-    article = articles.for_page().filter(slug=slug).first()
+    article = with_stored_page(articles).filter(slug=slug).first()
     if article is None:
         moved = former_slug_redirect(slug, drafts=previewing)
         if moved is None:
             raise Http404("No article at this address.")
         return moved
-    page = article_page(article=article)
+    head, body = page_of(article, request.build_absolute_uri("/")[:-1])
+    editor = editor_tools(request.user, article, body) if previewing else None
     context = {
-        "page": page,
-        "editor": editor_tools(request.user, article, page) if previewing else None,
+        "article": article,
+        "head": mark_safe(head),  # noqa: S308 - rendered by our templates, escaped there
+        "body": mark_safe(with_editor_links(body, editor)),  # noqa: S308 - as above
+        "editor": editor,
     }
     response = render(request, "articles/article_detail.html", context)
     if previewing:

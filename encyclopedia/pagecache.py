@@ -54,6 +54,7 @@ import select
 import threading
 import time
 from collections import OrderedDict
+import functools
 from functools import wraps
 
 from django.apps import apps
@@ -65,12 +66,20 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
 PAGE_TIMEOUT = 60 * 60  # seconds; pages of stale generations just expire
-GENERATION_KEY = "pages:generation"
+# Each key a page depends on (articles.dependencies) has a version in the
+# cache; ALL_KEY's is the generation every page depends on.
+VERSION_PREFIX = "pagekeys:"
+ALL_KEY = "all"
+GENERATION_KEY = VERSION_PREFIX + ALL_KEY
+# Past this many keys one write is a wholesale change (a large import):
+# moving the generation on is one write instead of thousands.
+MAX_KEYS = 5000
 CONTENT_APPS = ("articles", "people", "taggit")
 UNCACHEABLE = ("private", "no-store", "no-cache")
 
@@ -89,11 +98,36 @@ def _fresh_generation() -> int:
 def generation() -> int | None:
     """The current content generation, created if missing; None if the cache
     cannot hold it (then nothing is cached)."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
-        value = cache.get(GENERATION_KEY)
-    return value
+    versions = read_versions([ALL_KEY])
+    return None if versions is None else versions[ALL_KEY]
+
+
+def current_generation() -> int | None:
+    """The generation, from this process's watch when there is one."""
+    _local.bumped = False  # as in lookup: the next write by this thread bumps at once
+    versions = watched_versions([ALL_KEY])
+    return versions[ALL_KEY] if versions is not None else generation()
+
+
+def read_versions(tokens, found: dict | None = None) -> dict[str, int] | None:
+    """The current version of each key in ``tokens``, created if missing;
+    None if the cache cannot hold them. ``found``: what a ``get_many``
+    already read of them."""
+    names = {VERSION_PREFIX + token: token for token in tokens}
+    if found is None:
+        found = cache.get_many(list(names))
+    missing = [name for name in names if found.get(name) is None]
+    if missing:
+        for name in missing:
+            cache.add(name, _fresh_generation(), timeout=None)
+        found = {**found, **cache.get_many(missing)}
+    out = {}
+    for name, token in names.items():
+        value = found.get(name)
+        if value is None:
+            return None
+        out[token] = value
+    return out
 
 
 # Knowing the generation without asking ------------------------------------------
@@ -126,13 +160,16 @@ class _GenerationWatch:
         self.identity = identity
         self.backend = backend  # the thread's cache object it was made for
         self.pid = os.getpid()
-        self.known: int | None = None
         self.read_at = 0.0
         pool = backend._cache._get_connection_pool(False)
         self.connection = pool.make_connection()  # our own, outside the pool
         self.connection.connect()
         if str(self.connection.get_protocol()) != "3":
             raise RuntimeError("tracking without RESP3 is not supported here")
+        self.prefix = identity[1]
+        self.known: dict[str, int] = {}  # key -> version, while Redis has not said otherwise
+        self.changed: list = []  # what the pushes named since the last look
+        self.connection._parser.set_invalidation_push_handler(self.changed.append)
         self.connection.send_command(
             "CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", identity[1]
         )
@@ -143,21 +180,40 @@ class _GenerationWatch:
         self.poller = select.poll()
         self.poller.register(self.connection._sock, select.POLLIN)
 
-    def current(self) -> int | None:
-        """The generation, read again only when Redis pushed a change."""
+    def current(self, tokens) -> dict[str, int] | None:
+        """The versions of ``tokens``, each read again only when Redis
+        pushed a change of it."""
         connection = self.connection
         if not connection.is_connected:
             raise ConnectionError("generation watch disconnected")
-        changed = False
+        known = self.known
         if self.poller.poll(0):  # data, or the connection closed
             while connection.can_read(timeout=0):
-                connection.read_response(push_request=True)  # any push: read again
-            changed = True
+                connection.read_response(push_request=True)
+            self._forget(known)
         now = time.monotonic()
-        if changed or self.known is None or now - self.read_at > WATCH_TRUST_SECONDS:
+        if now - self.read_at > WATCH_TRUST_SECONDS:
             self.read_at = now
-            self.known = generation()
-        return self.known
+            known.clear()
+        missing = [token for token in tokens if token not in known]
+        if missing:
+            read = read_versions(missing)
+            if read is None:
+                return None
+            known.update(read)
+        return {token: known[token] for token in tokens}
+
+    def _forget(self, known: dict[str, int]) -> None:
+        # ["invalidate", [names]], or ["invalidate", None] for a flush.
+        for push in self.changed:
+            names = push[1] if isinstance(push, list) and len(push) > 1 else None
+            if not names:
+                known.clear()
+                continue
+            for name in names:
+                name = name.decode() if isinstance(name, bytes) else str(name)
+                known.pop(name.removeprefix(self.prefix), None)
+        self.changed.clear()
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -169,9 +225,9 @@ _watch_failed_at = -WATCH_RETRY_SECONDS
 _watch_lock = threading.Lock()
 
 
-def watched_generation() -> int | None:
-    """The current generation from this process's watch, or None when there
-    is none (not Redis, or the watch failed): then ask the cache."""
+def watched_versions(tokens) -> dict[str, int] | None:
+    """The current versions of ``tokens`` from this process's watch, or None
+    when there is none (not Redis, or the watch failed): then ask the cache."""
     global _watch, _watch_failed_at
     backend = caches[DEFAULT_CACHE_ALIAS]
     if not isinstance(backend, RedisCache):
@@ -181,7 +237,7 @@ def watched_generation() -> int | None:
         if watch is not None and watch.backend is backend and watch.pid == os.getpid():
             identity = watch.identity
         else:
-            identity = (tuple(backend._servers), backend.make_key(GENERATION_KEY))
+            identity = (tuple(backend._servers), backend.make_key(VERSION_PREFIX))
         if watch is not None and (watch.identity != identity or watch.pid != os.getpid()):
             if watch.pid == os.getpid():
                 watch.close()  # another cache (tests): a forked copy is left alone
@@ -196,7 +252,7 @@ def watched_generation() -> int | None:
                 _watch_failed_at = time.monotonic()
                 return None
         try:
-            return watch.current()
+            return watch.current(tokens)
         except Exception:
             logger.exception("The page cache generation watch failed")
             watch.close()
@@ -207,20 +263,69 @@ def watched_generation() -> int | None:
 
 def bump() -> None:
     """Move to a new generation: every page is rendered afresh next time.
+    (``keys_changed`` moves on only the pages of some keys.)
 
     A new random value rather than an increment: ``set`` is atomic on every
     backend, while ``incr`` is a read and a write on the file cache. Each
     bump writes a value never used before and the last one lands after the
     last commit, so a page stored under the current value was rendered from
     rows read after every committed write."""
+    _bump_keys([ALL_KEY])
+
+
+def _bump_keys(tokens) -> None:
+    tokens = sorted(tokens)
     try:
-        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+        for start in range(0, len(tokens), 1000):
+            cache.set_many(
+                {VERSION_PREFIX + token: _fresh_generation() for token in tokens[start : start + 1000]},
+                timeout=None,
+            )
     except Exception:  # a cache outage must not fail the write
-        logger.exception("Could not bump the page cache generation")
+        logger.exception("Could not bump the page cache keys")
+
+
+def _bump_and_purge(tokens) -> None:
+    _bump_keys(tokens)
+    from . import purge
+
+    purge.purge_keys(tokens)
+
+
+def _bump_all_and_purge() -> None:
+    _bump_and_purge([ALL_KEY])
 
 
 def _commit_bump_pending(connection) -> bool:
-    return any(func is bump for _, func, _ in connection.run_on_commit)
+    return any(func is _bump_all_and_purge for _, func, _ in connection.run_on_commit)
+
+
+def keys_changed(tokens, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Writes on database ``using`` changed the pages of ``tokens``: they
+    move on now, and again once the transaction commits, when the edge
+    caches are purged of them too (see ``content_changed`` for why both)."""
+    tokens = set(tokens)
+    if not tokens:
+        return
+    if len(tokens) > MAX_KEYS:
+        tokens = {ALL_KEY}
+    if not connections[using].in_atomic_block:
+        _bump_and_purge(tokens)
+        return
+    _bump_keys(tokens)
+    transaction.on_commit(lambda: _bump_and_purge(tokens), using=using, robust=True)
+
+
+@contextlib.contextmanager
+def keyed_writes():
+    """Writes inside are accounted for by ``keys_changed`` (the caller's
+    job): the database hook does not move every page on for them."""
+    outer = getattr(_local, "keyed", False)
+    _local.keyed = True
+    try:
+        yield
+    finally:
+        _local.keyed = outer
 
 
 def content_changed(using: str = DEFAULT_DB_ALIAS) -> None:
@@ -229,7 +334,7 @@ def content_changed(using: str = DEFAULT_DB_ALIAS) -> None:
     if not connection.in_atomic_block:
         # Autocommit: the write is already committed. (Under manual
         # transaction management the commit is out of sight: bump anyway.)
-        bump()
+        _bump_all_and_purge()
         return
     # The immediate bump: once per thread between two page-cache reads by
     # that thread (page_cache clears the flag). It serves readers on this
@@ -242,7 +347,7 @@ def content_changed(using: str = DEFAULT_DB_ALIAS) -> None:
     # Once per transaction: a callback already waiting runs at this commit;
     # a rolled back savepoint drops it, and the next write adds it again.
     if not _commit_bump_pending(connection):
-        transaction.on_commit(bump, using=using, robust=True)
+        transaction.on_commit(_bump_all_and_purge, using=using, robust=True)
 
 
 # Noticing writes ---------------------------------------------------------------
@@ -252,7 +357,11 @@ def content_tables() -> set[str]:
     tables = set()
     for label in CONTENT_APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
-            tables.add(model._meta.db_table)
+            # A model no public page shows (a stored rendering of what the
+            # others hold, an import's progress) says so: writing it changes
+            # no page.
+            if getattr(model, "shown_on_pages", True):
+                tables.add(model._meta.db_table)
     return tables
 
 
@@ -267,6 +376,7 @@ def _watch_writes(execute, sql, params, many, context):
         and isinstance(sql, str)
         and _WRITE_RE.match(sql)
         and _tables_re.search(sql)
+        and not getattr(_local, "keyed", False)
     ):
         content_changed(context["connection"].alias)
     return result
@@ -410,19 +520,20 @@ def page_key(request) -> str:
 
 class Lookup:
     """The page cache's answer for one request: ``hit`` is the stored
-    ``(generation, status, reason, headers, body)`` or None; on a miss, the
-    page may be stored under ``key`` and ``generation``."""
+    ``(tokens, versions, status, reason, headers, body)`` or None; on a
+    miss, the page may be stored under ``key`` with the ``versions`` of its
+    keys read before the view ran."""
 
-    __slots__ = ("key", "generation", "hit")
+    __slots__ = ("key", "versions", "hit")
 
-    def __init__(self, key: str | None = None, gen: int | None = None, hit=None):
-        self.key, self.generation, self.hit = key, gen, hit
+    def __init__(self, key: str | None = None, versions: dict | None = None, hit=None):
+        self.key, self.versions, self.hit = key, versions, hit
 
 
 # Pages this process served or stored lately, as in the cache, so that a hit
 # does not move the page from the shared cache again. A copy is served only
-# while its generation is the current one (from the watch, or read from the
-# shared cache): exactly the rule of the shared copy. Least recently used
+# while its keys' versions are the current ones (from the watch, or read from
+# the shared cache): exactly the rule of the shared copy. Least recently used
 # copies go first past LOCAL_MAX_BYTES of bodies.
 LOCAL_MAX_BYTES = 16 * 1024 * 1024
 _local_pages: OrderedDict[str, tuple] = OrderedDict()
@@ -443,37 +554,55 @@ def _keep_local(key: str, value: tuple) -> None:
             _local_size -= len(dropped[-1])
 
 
+@functools.cache
+def _page_keys_function():
+    return import_string(settings.PAGE_KEYS)
+
+
+def page_tokens(request) -> list[str]:
+    """The keys of the page at ``request``'s address (ALL_KEY first), from
+    ``settings.PAGE_KEYS`` (the content apps know their pages; this module
+    knows none of them)."""
+    return _page_keys_function()(request.path_info, request.GET)
+
+
+def _current(value: tuple, versions: dict | None) -> bool:
+    return versions is not None and all(
+        versions.get(token) == version for token, version in zip(value[0], value[1], strict=True)
+    )
+
+
 def lookup(request) -> Lookup:
-    """The generation and the page. A hit on a page this process holds takes
-    no round trip to Redis while the generation watch is up, otherwise one.
-    Only for requests ``_may_share`` lets through."""
+    """The page, and on a miss the versions of its keys. A hit on a page
+    this process holds takes no round trip to Redis while the watch is up;
+    otherwise one (the page and its keys' versions together). Only for
+    requests ``_may_share`` lets through."""
     _local.bumped = False  # the next write by this thread bumps at once again
     try:
         key = page_key(request)
     except DisallowedHost:
         return Lookup()  # Django answers 400 further on
     try:
-        gen = watched_generation()
-        if gen is None:  # no watch: the generation and the page in one go
-            found = cache.get_many([GENERATION_KEY, key])
-            gen = found.get(GENERATION_KEY)
-            if gen is None:
-                return Lookup(key, generation())
-            value = found.get(key)
-        else:
-            value = None
         mine = _local_pages.get(key)
-        if mine is not None and mine[0] == gen:
-            with _local_lock:
-                if key in _local_pages:
-                    _local_pages.move_to_end(key)
-            return Lookup(key, gen, mine)
-        if value is None:
+        if mine is not None:
+            versions = watched_versions(mine[0])
+            if versions is not None and _current(mine, versions):
+                with _local_lock:
+                    if key in _local_pages:
+                        _local_pages.move_to_end(key)
+                return Lookup(key, versions, mine)
+        tokens = page_tokens(request)
+        versions = watched_versions(tokens)
+        if versions is None:  # no watch: the page and the versions in one go
+            found = cache.get_many([key, *(VERSION_PREFIX + token for token in tokens)])
+            value = found.pop(key, None)
+            versions = read_versions(tokens, found)
+        else:
             value = cache.get(key)
-        if value is not None and value[0] == gen:
+        if value is not None and tuple(value[0]) == tuple(tokens) and _current(value, versions):
             _keep_local(key, value)
-            return Lookup(key, gen, value)
-        return Lookup(key, gen)
+            return Lookup(key, versions, value)
+        return Lookup(key, versions)
     except Exception:
         logger.exception("Page cache unavailable")
         return Lookup()
@@ -492,10 +621,12 @@ def _storable(request, response) -> bool:
 
 
 def _store(request, found: Lookup, response) -> None:
-    if found.key is None or found.generation is None or not _storable(request, response):
+    if found.key is None or found.versions is None or not _storable(request, response):
         return
+    tokens = tuple(found.versions)
     value = (
-        found.generation,
+        tokens,
+        tuple(found.versions[token] for token in tokens),
         response.status_code,
         response.reason_phrase,
         list(response.items()),
@@ -510,15 +641,27 @@ def _store(request, found: Lookup, response) -> None:
 
 
 def page_cache(view):
-    """Let the page cache share ``view``'s response with every anonymous
-    reader. Requests that are not cacheable get the view's response as it
-    is, with its queries exactly as before."""
+    """Let the page cache, and shared caches in front (Varnish, a CDN),
+    share ``view``'s response with every anonymous reader, with the page's
+    keys in ``xkey`` and ``Surrogate-Key`` for purging it. Requests that are
+    not cacheable get the view's response as it is, with its queries
+    exactly as before."""
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if _reader(request):
             response.page_cache_shareable = True
+            if response.status_code == 200 and not response.has_header("Cache-Control"):
+                keys = " ".join(page_tokens(request))
+                response["xkey"] = keys
+                response["Surrogate-Key"] = keys
+                # Shared caches keep it until a purge; browsers ask again
+                # every time, so the next request after an edit shows it.
+                patch_cache_control(
+                    response, public=True, max_age=0,
+                    s_maxage=settings.PAGE_SHARED_MAX_AGE,
+                )
         # The page differs for signed-in editors: shared caches must know.
         patch_vary_headers(response, ("Cookie",))
         return response
@@ -542,7 +685,7 @@ class PageCacheMiddleware:
         # PageCacheApp's miss, if it is in front: the same lookup, not twice.
         found = request.META.get(LOOKUP_ENVIRON_KEY) or lookup(request)
         if found.hit is not None:
-            _gen, status, reason, headers, body = found.hit
+            _tokens, _versions, status, reason, headers, body = found.hit
             return HttpResponse(body, status=status, reason=reason, headers=dict(headers))
         response = self.get_response(request)
         if getattr(response, "page_cache_shareable", False):
@@ -563,7 +706,7 @@ class PageCacheApp:
         if enabled() and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             hit = self._hit(environ)
             if hit is not None:
-                _gen, status, reason, headers, body = hit
+                _tokens, _versions, status, reason, headers, body = hit
                 start_response(f"{status} {reason}", headers)
                 return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
         return self.application(environ, start_response)

@@ -8,6 +8,10 @@ DATABASE_URL        e.g. postgres://user@127.0.0.1:5432/encyclopedia
 REDIS_URL           e.g. redis://127.0.0.1:6379/0 selects the Redis cache
 DJANGO_CACHE_DIR    the file cache's folder without Redis (default: var/cache/)
 DJANGO_PAGE_CACHE   "0" turns the page cache of public pages off (default on)
+DJANGO_SHARED_MAX_AGE seconds a shared cache (Varnish, a CDN) may keep a public
+                    page: its s-maxage (default 86400; edits purge it sooner)
+DJANGO_PURGE_URLS   comma-separated Varnish addresses that each write purges by
+                    key, e.g. http://127.0.0.1:6081 (default: none, no purging)
 DJANGO_STATIC_ROOT  where collectstatic writes (default: staticfiles/ in the project)
 
 Production security (all on when DJANGO_DEBUG is off; see the end of this file):
@@ -158,6 +162,17 @@ else:
 # DJANGO_PAGE_CACHE=0 turns it off: every request renders the page (for
 # measuring the uncached site, or ruling the cache out while debugging).
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+# The keys of a public page, from its address: what a write purges it by
+# (articles.dependencies).
+PAGE_KEYS = "articles.dependencies.page_keys"
+
+# The shared cache in front of the app servers (deploy/varnish.vcl). Anonymous
+# pages say how long Varnish may keep them (s-maxage): long, because every
+# write purges the pages it touched by key on each address in PURGE_URLS
+# (encyclopedia.purge). The lifetime matters only when a purge is lost (a
+# Varnish unreachable while an editor saves): then it bounds the staleness.
+PAGE_SHARED_MAX_AGE = int(os.environ.get("DJANGO_SHARED_MAX_AGE") or 24 * 60 * 60)
+PURGE_URLS = env_list("DJANGO_PURGE_URLS", [])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -30,6 +30,7 @@ from ..models import (
 from ..wikitext.infobox import Kind
 from ..services import article_delete
 from . import change_form, citations, create_related, verifiability
+from .keyed import KeyedWrites
 from .change_form import WIKITEXT_FIELDS, ArticleAdminForm, InfoboxRowForm, SectionForm, SeeAlsoForm
 from .citations import InfoboxCitationInline, ReferenceInline
 from .history_views import HistoryViews, revisions_of
@@ -110,7 +111,7 @@ class InterlanguageLinkInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
     form = ArticleAdminForm
     formfield_overrides = WIKITEXT_FIELDS
     object_history_template = "admin/articles/article/object_history.html"
@@ -251,6 +252,14 @@ class ArticleAdmin(admin.ModelAdmin):
         if change:
             change_form.sign_base(context)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def watch(self, change, pks):
+        change.articles(pks)
+        change.render(pks)
+
+    def watch_created(self, change, pks):
+        change.created(pks)
+        change.render(pks)
 
     def save_model(self, request, obj, form, change):
         if change and not form.has_changed():

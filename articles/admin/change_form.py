@@ -244,7 +244,11 @@ def article_saved(*, request, form, changes: list, change: bool) -> None:
     if change and not form.has_changed():
         form.instance.save(update_fields=["updated"])  # one of its rows changed
     former = (form.initial["title"], form.initial["slug"]) if change else None
-    article_refresh(article=form.instance, former=former)
+    # The links to it elsewhere only change with its title, slug or status.
+    relink = not change or any(
+        form.initial.get(name) != getattr(form.instance, name) for name in ("title", "slug", "status")
+    )
+    article_refresh(article=form.instance, former=former, relink=relink)
     message = LogEntry(change_message=json.dumps(changes)).get_change_message()
     article_revision_save(article=form.instance, user=request.user, comment=message or "Saved.")
 

@@ -11,6 +11,7 @@ from django.contrib import admin
 from people.models import Alias, Person, Place
 
 from ..services import person_refresh, place_refresh
+from .keyed import KeyedWrites
 
 
 class AliasInline(admin.TabularInline):
@@ -19,12 +20,15 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(KeyedWrites, admin.ModelAdmin):
     list_display = ["name", "description"]
     search_fields = ["name", "aliases__name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["places"]
     inlines = [AliasInline]
+
+    def watch(self, change, pks):
+        change.people(pks)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -32,12 +36,15 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(KeyedWrites, admin.ModelAdmin):
     list_display = ["name", "kind", "parent", "demonym"]
     list_filter = ["kind"]
     search_fields = ["name", "parent__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
+
+    def watch(self, change, pks):
+        change.places(pks)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

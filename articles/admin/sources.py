@@ -30,6 +30,7 @@ from .. import wikitext
 from ..models import Article, ArticleReference, Source
 from ..services import search_document_update
 from ..sources import identity_rule, source_identity
+from .keyed import KeyedWrites
 
 # What source_identity reads, as Source fields.
 IDENTITY_FIELDS = ("doi", "isbn", "url", "title", "work", "publisher", "date")
@@ -138,7 +139,7 @@ class SourceAdminForm(forms.ModelForm):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(KeyedWrites, admin.ModelAdmin):
     form = SourceAdminForm
     list_display = ["title", "type", "date", "work_or_publisher", "articles_citing"]
     list_filter = ["type"]
@@ -149,6 +150,9 @@ class SourceAdmin(admin.ModelAdmin):
         ("Where to find it", {"fields": ["url", ("isbn", "doi"), ("archive_url", "archive_date")]}),
         ("Address", {"fields": ["slug"]}),
     ]
+
+    def watch(self, change, pks):
+        change.sources(pks)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # Each save is a revision of the source (django-reversion records

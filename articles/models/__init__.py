@@ -9,6 +9,7 @@
 - ``references``: sources (shared), an article's references, citations.
 - ``jobs``: background admin imports.
 - ``mediawiki``: interlanguage links and the contributors of imported revisions.
+- ``render``: each article's page as last rendered.
 """
 
 from reversion import register as versioned
@@ -28,6 +29,7 @@ from .mediawiki import InterlanguageLink, RevisionOrigin
 from .mentions import FormerName, Mention, MentionQuerySet, PersonMention, PlaceMention, WikiLink
 from .population import PopulationFigure
 from .references import ArticleReference, Citation, Source
+from .render import ArticleRender
 from .rows import (
     ArticleLanguage,
     ArticleReligion,
@@ -55,6 +57,7 @@ versioned(follow=ARTICLE_ROWS, exclude=("lead_html", "search_document", "descrip
 
 __all__ = [
     "Article", "ArticleLanguage", "ArticleQuerySet", "ArticleReference", "ArticleReligion",
+    "ArticleRender",
     "Citation", "FormerName", "ImportJob", "InfoboxRow", "InterlanguageLink", "RevisionOrigin", "InfoboxTerm", "Language", "Mention",
     "MentionQuerySet", "MillisecondDateTimeField", "Ordered", "PersonMention", "PlaceMention",
     "PopulationFigure", "PopulationPlace", "RelatedGroup", "Religion", "Section", "SeeAlso",

@@ -9,6 +9,8 @@ class ImportJob(models.Model):
     an upload of dense Markdown can take longer to render than a worker may
     spend on one request. The import itself is still one transaction."""
 
+    shown_on_pages = False  # encyclopedia.pagecache: its progress changes no page
+
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
         DONE = "done", "Done"

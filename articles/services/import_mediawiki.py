@@ -36,6 +36,7 @@ from django.db import transaction
 from taggit.models import Tag, TaggedItem
 
 from .. import wikitext
+from ..dependencies import content_change
 from ..mediawiki.convert import ConvertError, convert
 from ..mediawiki.dump import DumpError, WikiPage, WikiRevision, read_pages
 from ..models import Article, InterlanguageLink
@@ -136,7 +137,8 @@ def mediawiki_import(
             return report
         if on_total:
             on_total(report.revisions)
-        with transaction.atomic():
+        with content_change() as change, transaction.atomic():
+            change.titles(page.title for page in pages)
             for sources, origins in _passes(pages):
                 report.results = articles_import(
                     sources=sources, origins=origins, status=status, user=user,

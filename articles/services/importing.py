@@ -17,6 +17,7 @@ from django.utils import timezone
 from people.models import Person, Place
 
 from .. import wikitext
+from ..dependencies import content_change
 from ..infobox import ROW_STORAGE
 from ..lookups import resolve_titles
 from ..mentions import NameIndex
@@ -99,7 +100,8 @@ def articles_import(
         titles, kept = _checked_titles(sources, pool)
     names = name_index()
     with _render_pool(names, batches=batches) as pool, _Collections(batches) as collections:
-        with transaction.atomic():
+        with content_change() as change, transaction.atomic():
+            change.titles(titles)
             run = _ImportRun(titles, names, user=user, status=status, origins=origins or {})
             # A pipeline: batch k is rendered (in the pool) while k-1 is written.
             waiting: _Batch | None = None
@@ -112,6 +114,7 @@ def articles_import(
             if waiting:
                 results += _report(run.write(waiting, user=user), on_progress)
             run.link_created()
+            change.created(result.article_id for result in results if result.created)
     return results
 
 

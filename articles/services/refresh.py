@@ -14,6 +14,7 @@ from people.models import Alias, Person, Place
 
 from .. import markdown, wikitext
 from ..citations import CitationRenderer, is_infobox_place, text_citations
+from ..dependencies import content_change
 from ..infobox import ROW_STORAGE, STORAGE
 from ..lookups import resolve_titles
 from ..mentions import NameIndex, build_index
@@ -36,11 +37,14 @@ def article_refresh(
     article: Article,
     former: tuple[str, str] | None = None,
     names: NameIndex | None = None,
+    relink: bool = True,
 ) -> None:
     """Bring everything derived from an article up to date after it (or any
     of its rows) was saved: rendered text, links both ways, mentions found in
     the text and the search document. ``former`` is the (title, slug) it had
-    before this save, to keep old URLs and links working after a rename."""
+    before this save, to keep old URLs and links working after a rename.
+    ``relink=False``: its title, slug and status are as before, so the
+    [[links]] to it elsewhere stay as they are (not rendered again)."""
     if former and former != (article.title, article.slug):
         FormerName.objects.get_or_create(article=article, title=former[0], slug=former[1])
     FormerName.objects.filter(article=article, title=article.title, slug=article.slug).delete()
@@ -49,18 +53,21 @@ def article_refresh(
     see_also_link(article=article)
     mentions_detect(article=article, names=names)
     search_document_update(article=article)
+    if not relink:
+        return
     titles = [article.title, *article.former_names.values_list("title", flat=True)]
     if former:
         titles.append(former[0])
     _render_linking(titles, exclude_pk=article.pk)
 
 
-@transaction.atomic
 def article_delete(*, article: Article) -> None:
     """Delete an article; links to it elsewhere turn missing."""
-    titles = [article.title, *article.former_names.values_list("title", flat=True)]
-    article.delete()
-    _render_linking(titles)
+    with content_change() as change:
+        change.deleting([article.pk])
+        titles = [article.title, *article.former_names.values_list("title", flat=True)]
+        article.delete()
+        _render_linking(titles)
 
 
 def _render_linking(titles: list[str], exclude_pk: int | None = None) -> None:

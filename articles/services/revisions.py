@@ -20,6 +20,7 @@ from reversion.models import Revision, Version
 from reversion.revisions import _get_options as reversion_options
 
 from ..citations import is_infobox_place
+from ..dependencies import content_change
 from ..infobox import ARTICLE_ROWS, ROW_STORAGE
 from ..models import Article, ArticleReference, Citation, RevisionOrigin, Source
 from .import_names import new_row, rows_insert
@@ -248,12 +249,19 @@ def _refuse_deleted_sources(revision: Revision) -> None:
     )
 
 
-@transaction.atomic
 def article_revert(*, article: Article, revision: Revision, user=None) -> Revision:
     """Restore the article and all its rows as they were in ``revision``;
     the result is itself a new revision. Raises ``RevertRefused``, having
     changed nothing, when the revision cannot be restored (its title or slug
     belongs to another article now, or a row points at something deleted)."""
+    with content_change() as change:
+        change.articles([article.pk])
+        change.render([article.pk])
+        return _revert(article=article, revision=revision, user=user)
+
+
+@transaction.atomic
+def _revert(*, article: Article, revision: Revision, user=None) -> Revision:
     version = revision.version_set.filter(
         content_type__model="article", object_id=str(article.pk)
     ).first()

@@ -16,10 +16,13 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path: str) -> str:
-    """``path`` as an absolute URL on the host of the current request (the
-    path itself when there is no request)."""
+    """``path`` as an absolute URL on the host of the current request; with
+    no request, on the context's ``origin`` (a page stored for every host:
+    ``articles.rendered``), else the path itself."""
     request = context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return context.get("origin", "") + path
 
 
 @register.filter(is_safe=False)

@@ -262,7 +262,7 @@ def test_see_also_rows_added_in_the_inline_link_to_existing_articles_only(
     items = see_also_items(page(client))
     assert len(items) == 6
     assert items[4] == '<a href="/wiki/tajiks-in-russia/">Tajiks in Russia</a>'
-    assert '<span class="missing" title="No article yet">Uzbeks in Afghanistan</span>' in items[5]
+    assert '<span class="missing" title="Uzbeks in Afghanistan: no article yet">Uzbeks in Afghanistan</span>' in items[5]
     assert all('class="missing"' in item for item in items[:4])
 
 
@@ -504,7 +504,7 @@ def test_article_added_through_admin_is_published_with_a_link_to_the_seed(
 def test_adding_afghans_in_russia_links_the_seed_see_also_row(
     admin_client, client, seed_fixture
 ):
-    assert '<span class="missing" title="No article yet">Afghans in Russia</span>' in page(client)
+    assert '<span class="missing" title="Afghans in Russia: no article yet">Afghans in Russia</span>' in page(client)
 
     response, data = open_form(admin_client, ADD_URL)
     data.update(title="Afghans in Russia", slug="afghans-in-russia", status="published",

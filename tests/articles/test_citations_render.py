@@ -25,7 +25,7 @@ from articles.citations import (
     language_name,
     web_href,
 )
-from articles.models import Article, ArticleReference, Citation, Source
+from articles.models import Article, ArticleReference, ArticleRender, Citation, Source
 from articles.services import articles_import
 from articles.wikitext import Marker, references
 from tests.examples import SOURCES_EXAMPLE
@@ -383,7 +383,7 @@ def test_infobox_rows_of_any_kind_carry_their_markers(client, db):
 
 
 def test_article_page_query_count_is_fixed_whatever_the_number_of_references(
-    client, db, django_assert_num_queries
+    client, db, settings, django_assert_num_queries
 ):
     [small] = articles_import(sources=[("small.txt", b"= Poles in A =\n\nA lead.\n")])
     lines = ["= Poles in B =", "", "Infobox", "- Group: Poles", "- Population: 5 [^r0][^r1|p. 1]", ""]
@@ -398,15 +398,21 @@ def test_article_page_query_count_is_fixed_whatever_the_number_of_references(
     assert Citation.objects.filter(article=big.article).count() == 2 + 120 + 60
     assert ArticleReference.objects.filter(article=big.article).count() == 60
 
-    # The article, sections, population figures, infobox lists, extra rows,
-    # see also, mentions, tags, related articles (9, as before), then the
-    # citations (with their references' keys) and the references (with
-    # their sources), and the interlanguage links.
+    # Built from the rows (no page stored, no page cache): the article with
+    # its stored page, the article for the rendering, sections, population
+    # figures, infobox lists, extra rows, see also, mentions, tags, related
+    # articles, then the citations (with their references' keys) and the
+    # references (with their sources), the interlanguage links, and the
+    # page stored. Then read as stored, in one query.
     small_url, big_url = small.article.get_absolute_url(), big.article.get_absolute_url()
-    with django_assert_num_queries(12):
+    settings.PAGE_CACHE = False
+    ArticleRender.objects.all().delete()
+    with django_assert_num_queries(14):
         small_html = client.get(small_url).content.decode()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         big_html = client.get(big_url).content.decode()
+    with django_assert_num_queries(1):
+        assert client.get(big_url).content.decode() == big_html
     assert "A lead." in small_html and 'class="references"' not in small_html
     assert big_html.count('<sup class="reference"') == 182 - 20
     assert big_html.count('<li id="cite-note-') == 60

@@ -96,7 +96,7 @@ def test_page_links_published_related_articles_and_shows_the_others_missing(clie
     infobox = _infobox_html(client)
     assert "<th scope=\"row\">Related ethnic groups</th>" in infobox
     assert f'<a href="{afghans.get_absolute_url()}">Afghans in Russia</a>' in infobox
-    assert '<span class="missing" title="No article yet">Tajiks</span>' in infobox
+    assert '<span class="missing" title="Tajiks: no article yet">Tajiks</span>' in infobox
     # Rows in the wiki-text's order: Related after Religions, before Footnote.
     labels = re.findall(r'<th scope="row">([^<]+)</th>', infobox)
     assert labels == [
@@ -109,7 +109,7 @@ def test_a_draft_related_article_is_shown_missing_to_readers(client):
     _import_published()
     Article.objects.filter(title="Afghans in Russia").update(status=Article.Status.DRAFT)
     infobox = _infobox_html(client)
-    assert '<span class="missing" title="No article yet">Afghans in Russia</span>' in infobox, infobox
+    assert '<span class="missing" title="Afghans in Russia: no article yet">Afghans in Russia</span>' in infobox, infobox
 
 
 @pytest.mark.django_db

@@ -225,7 +225,7 @@ def test_related_communities_for_the_seed(client, seed_fixture):
     assert "Other communities in Afghanistan Armenians in Afghanistan" in text
     assert "The reverse community Afghans in Russia (not written yet)" in text
     assert '<a href="/wiki/armenians-in-afghanistan/">Armenians in Afghanistan</a>' in block
-    assert '<span class="missing" title="No article yet">Afghans in Russia</span>' in block
+    assert '<span class="missing" title="Afghans in Russia: no article yet">Afghans in Russia</span>' in block
 
 
 def test_related_communities_become_links_when_written(client, seed_fixture):
