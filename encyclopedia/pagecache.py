@@ -2,30 +2,38 @@
 
 What is cached: the rendered HTML of a public page (article, home, A–Z index,
 tag/language/religion, person, place) as answered to an anonymous GET or HEAD
-with status 200, keyed by the absolute URL (path and query string included),
-valid for one global *content generation*. Never cached: requests carrying a
-session cookie or from an authenticated user (editors get drafts, Edit links
-and create links), responses that set cookies or are ``Cache-Control: private`` /
-``no-store`` / ``no-cache``, anything but 200, search and the admin (those
-views are not decorated).
+with status 200, keyed by the absolute URL (path and query string included).
+Never cached: requests carrying a session cookie or from an authenticated
+user (editors get drafts, Edit links and create links), responses that set
+cookies or are ``Cache-Control: private`` / ``no-store`` / ``no-cache``,
+anything but 200, search and the admin (those views are not decorated).
 
-Invalidation: every write to content bumps the generation, so every stored
-page is out of date at once and the next request renders afresh; a page
-stored under an old generation is never served again, and is overwritten by
-the next rendering or expires after ``PAGE_TIMEOUT``. A global
-generation is deliberately coarse: one edit may change many pages (links to a
-renamed or deleted article, a person's name on every page that mentions them,
-the home page, the index), and working out exactly which is where bugs hide.
+Invalidation by key: each page has keys, worked out from its address before
+the view runs (``settings.PAGE_KEYS``, the content app's ``page_keys``: the
+article at this slug, the A–Z page for B, the person at that slug, ...), and
+every page has ``ALL_KEY`` too. Each key has a version in the cache; a page is
+stored with the versions its keys had before the view read anything, and is
+served only while they are all still current. A write that knows which pages
+it changed (``keys_changed``, called by ``articles.dependencies``) moves
+those keys on, and purges them from Varnish (``encyclopedia.purge``); any
+other write moves ``ALL_KEY`` on (the *generation*), so every page is
+rendered afresh, as a coarse but always correct default. A page stored
+under old versions is never served again, and is overwritten by the next
+rendering or expires after ``PAGE_TIMEOUT``. Why keys come from the address
+and not from what the view read: versions read after the content could be
+ones a write moved on before its rows were visible to the view.
 
 Writes are noticed by a database ``execute_wrapper`` (installed from
 ``EncyclopediaConfig.ready``) that sees every INSERT, UPDATE, DELETE or TRUNCATE
-statement on the tables of the ``articles``, ``people`` and ``taggit`` apps.
+statement on the tables of the ``articles``, ``people`` and ``taggit`` apps
+(but those of models saying ``shown_on_pages = False``), except inside
+``keyed_writes()``, whose caller accounts for its writes by key.
 Model signals would not do: the services write a lot without them
 (``QuerySet.update`` for ``lead_html`` and ``search_document``,
 ``bulk_create`` / ``bulk_update`` for sections, links, mentions and See also
 targets), so any such write counts, whatever code path it comes from.
 
-When the bump happens (see ``content_changed``): after the transaction
+When a key moves on (see ``content_changed``): after the transaction
 commits (``transaction.on_commit``), and also at once. Only the bump after the
 commit makes the cache correct: a reader whose request falls between the
 write and the commit still sees the old rows, and would store the old page
@@ -34,7 +42,7 @@ The immediate bump is harmless, and it is what keeps the cache correct when
 ``on_commit`` never fires, as in tests wrapped in a transaction that is
 rolled back. In autocommit mode ``on_commit`` runs right after the write.
 
-The generation must be one that every process writing content and every
+The versions must be ones that every process writing content and every
 process serving pages sees: Redis (``REDIS_URL``), or by default the file
 cache, shared by the processes of one machine. ``LocMemCache`` is per
 process: a save in one gunicorn worker, or an ``import_articles`` run, would
@@ -130,23 +138,24 @@ def read_versions(tokens, found: dict | None = None) -> dict[str, int] | None:
     return out
 
 
-# Knowing the generation without asking ------------------------------------------
+# Knowing the versions without asking ---------------------------------------------
 #
-# Reading the generation from Redis on every request is a network round trip,
+# Reading the versions from Redis on every request is a network round trip,
 # and under load it costs as much as serving a cached page. So each process
-# keeps a connection on which Redis *tracks* the generation key (server-assisted
-# client-side caching, CLIENT TRACKING ... BCAST PREFIX): any change to it
-# (INCR, SET, DEL, expiry, eviction, FLUSHDB/FLUSHALL) makes Redis push an
-# invalidation on that connection. A request first looks for pending pushes
-# (a poll of the socket, no round trip); with none, the generation this
-# process last read is still the current one.
+# keeps a connection on which Redis *tracks* the version keys (server-assisted
+# client-side caching, CLIENT TRACKING ... BCAST PREFIX): any change to one
+# (SET, DEL, expiry, eviction, FLUSHDB/FLUSHALL) makes Redis push an
+# invalidation naming it on that connection. A request first looks for
+# pending pushes (a poll of the socket, no round trip) and forgets the
+# versions they name (all of them for a flush); the versions this process
+# read and was not told about are still the current ones.
 #
 # Why the very next request still sees an edit: Redis queues the push while it
-# executes the write (the bump's INCR), before the writer gets its reply, and
+# executes the write (the bump's SET), before the writer gets its reply, and
 # sends both in the same pass of its event loop; by the time the writer has
 # its reply, committed and a reader's request has reached a worker, the push
 # is in that worker's socket buffer. If the connection breaks, or has not been
-# re-read for WATCH_TRUST_SECONDS, the generation is read from the cache again
+# re-read for WATCH_TRUST_SECONDS, the versions are read from the cache again
 # (a silently dead connection costs at most that much staleness).
 
 WATCH_TRUST_SECONDS = 1.0

@@ -432,3 +432,27 @@ def test_a_broken_watch_falls_back_to_asking_redis(site, seed_fixture):
     _raw_redis().incr(cache.make_key(page_cache.GENERATION_KEY))
     call(app, ARTICLE_URL)
     assert django.calls == 2
+
+
+@redis_only
+def test_the_watch_forgets_only_the_keys_redis_names(site, seed_fixture):
+    """Another process moves one page's key on: that page is rendered again
+    at once, a page with other keys is still a hit."""
+    from articles.dependencies import article_key
+
+    app, django = site
+    other = "/places/kabul/"
+    call(app, ARTICLE_URL)
+    call(app, other)
+    assert django.calls == 2
+    call(app, ARTICLE_URL)
+    call(app, other)
+    assert django.calls == 2
+
+    name = cache.make_key(page_cache.VERSION_PREFIX + article_key("russians-in-afghanistan"))
+    _raw_redis().set(name, 12345)
+
+    call(app, other)
+    assert django.calls == 2  # its keys were not named
+    call(app, ARTICLE_URL)
+    assert django.calls == 3
