@@ -13,8 +13,13 @@ sits beside the read side, not in the write side.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib
 from collections.abc import Iterable
+from pathlib import Path
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from encyclopedia import pagecache
@@ -31,7 +36,7 @@ def with_stored_page(queryset):
     page: one query."""
     return queryset.select_related("render").only(
         "pk", "title", "slug", "status", "render__seq", "render__generation",
-        "render__head", "render__body",
+        "render__version", "render__head", "render__body",
     )
 
 
@@ -48,11 +53,28 @@ def page_of(article: Article, origin: str) -> tuple[str, str]:
     return head.replace(ORIGIN, origin), body
 
 
+# What the stored page is made by: a change to any of it (a deploy) and
+# every stored page is rendered again by its next reader.
+_MADE_BY = ("articles.selectors", "articles.citations", "articles.infobox", "articles.rendered",
+            "articles.templatetags.seo", "articles.api")
+
+
+@functools.cache
+def render_version() -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    for name in _MADE_BY:
+        digest.update(Path(importlib.import_module(name).__file__).read_bytes())
+    for folder in (Path(settings.BASE_DIR) / "templates" / "includes",):
+        for path in sorted(folder.glob("*.html")):
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _stored(article: Article) -> tuple[str, str]:
     stored: ArticleRender | None = getattr(article, "render", None)
     generation = pagecache.current_generation()
     if generation is not None and stored is not None and stored.body and (
-        stored.generation == generation
+        stored.generation == generation and stored.version == render_version()
     ):
         return ArticleRender.unpack(stored.head), ArticleRender.unpack(stored.body)
     head, body = render(article.pk)
@@ -76,8 +98,8 @@ def render(pk: int) -> tuple[str, str]:
 def store(pk: int, seq: int | None, generation: int | None, head: str, body: str) -> None:
     """Keep the page rendered from rows read while ``seq`` was current (None:
     there was no stored page): not if a write has changed it since."""
-    values = {"generation": generation, "head": ArticleRender.pack(head),
-              "body": ArticleRender.pack(body)}
+    values = {"generation": generation, "version": render_version(),
+              "head": ArticleRender.pack(head), "body": ArticleRender.pack(body)}
     if seq is not None:
         ArticleRender.objects.filter(pk=pk, seq=seq).update(**values)
     else:
@@ -111,5 +133,5 @@ def stale(pks: Iterable[int] = (), slugs: Iterable[str] = ()) -> None:
         ArticleRender.objects.bulk_create(
             [ArticleRender(article_id=pk, seq=new_seq()) for pk in chunk if pk in existing],
             update_conflicts=True, unique_fields=["article"],
-            update_fields=["seq", "generation", "head", "body"],
+            update_fields=["seq", "generation", "version", "head", "body"],
         )

@@ -10,7 +10,7 @@ finds it empty renders the page and stores it only if ``seq`` is still the
 one it read first, so that a page rendered from rows a concurrent write was
 changing is never kept. ``generation`` is the page cache's generation the
 render was made in: a write no service accounted for moves it on, and the
-stored page with it.
+stored page with it; ``version`` that of the templates and code.
 """
 
 import secrets
@@ -31,6 +31,9 @@ class ArticleRender(models.Model):
     )
     seq = models.BigIntegerField(default=new_seq)
     generation = models.BigIntegerField(null=True, blank=True)
+    # Of the templates and code that rendered it (articles.rendered): a
+    # deploy that changes them makes every stored page render again.
+    version = models.CharField(max_length=16, blank=True, default="")
     head = models.BinaryField(default=b"")  # zlib: the page's HTML is 10–60 KB
     body = models.BinaryField(default=b"")
 

@@ -147,3 +147,22 @@ def test_a_save_keeping_title_slug_and_status_renders_no_linking_article(
     rendered_texts.clear()
     admin_save(admin_client, target, title="Tatars in Russia", slug="tatars-in-russia")
     assert sorted(rendered_texts) == sorted([target.pk, linking.pk])
+
+
+def test_a_deploy_that_changes_the_templates_renders_every_stored_page_again(
+    client, monkeypatch, django_assert_num_queries
+):
+    article = ArticleFactory(title="Kazakhs in Russia", lead="Text.", origin_group="Kazakhs")
+    client.get(article.get_absolute_url())
+    with django_assert_num_queries(1):
+        client.get(article.get_absolute_url())
+    old = rendered.render_version()
+    assert len(old) == 16
+
+    monkeypatch.setattr(rendered, "render_version", lambda: "another-version")
+
+    with django_assert_num_queries(14):  # built again, and stored under the new version
+        client.get(article.get_absolute_url())
+    assert ArticleRender.objects.get(pk=article.pk).version == "another-version"
+    with django_assert_num_queries(1):
+        client.get(article.get_absolute_url())
