@@ -4,7 +4,8 @@ its stored page, one query, and only the first request after a change (or
 the write itself) builds the page from the dozen queries of
 ``selectors.article_page``.
 
-A write empties the stored page of each article whose page it changes
+The page is the whole HTML a reader gets (the editors' tools are added to
+it). A write empties the stored page of each article whose page it changes
 (``stale``, called by ``articles.dependencies``) and gives it a new ``seq``;
 ``page_of`` renders an empty one again and stores it unless ``seq`` moved on
 meanwhile (see ``models.render``). Like the page cache, this is a cache: it
@@ -17,9 +18,11 @@ import functools
 import hashlib
 import importlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.template.loader import render_to_string
 
 from encyclopedia import pagecache
@@ -31,26 +34,61 @@ from .selectors import article_page
 BATCH = 500
 
 
-def with_stored_page(queryset):
-    """``queryset`` narrowed to what the page's shell reads, with the stored
-    page: one query."""
-    return queryset.select_related("render").only(
-        "pk", "title", "slug", "status", "render__seq", "render__generation",
-        "render__version", "render__head", "render__body",
+@dataclass(frozen=True)
+class PageRow:
+    """An article's row as its page reads it, with the stored page."""
+
+    pk: int
+    title: str
+    slug: str
+    status: str
+    seq: int | None
+    generation: int | None
+    version: str
+    page: bytes
+
+
+@functools.cache
+def _page_sql(vendor: str, drafts: bool) -> str:
+    # Written out, not built by the ORM: building the query cost more than
+    # running it, on the one query of every request for an article.
+    del vendor  # one statement per backend: the quoting differs
+    q = connection.ops.quote_name
+    article, stored = Article._meta.db_table, ArticleRender._meta.db_table
+    status = "" if drafts else f" AND a.{q('status')} = %s"
+    return (
+        f"SELECT a.{q('id')}, a.{q('title')}, a.{q('slug')}, a.{q('status')}, r.{q('seq')}, "
+        f"r.{q('generation')}, r.{q('version')}, r.{q('page')} "
+        f"FROM {q(article)} a LEFT JOIN {q(stored)} r ON r.{q('article_id')} = a.{q('id')} "
+        f"WHERE a.{q('slug')} = %s{status}"
     )
+
+
+def page_row(slug: str, *, drafts: bool = False) -> PageRow | None:
+    """The article at ``slug`` (published only, unless ``drafts``) with its
+    stored page: one query."""
+    params = [slug] if drafts else [slug, Article.Status.PUBLISHED]
+    with connection.cursor() as cursor:
+        cursor.execute(_page_sql(connection.vendor, drafts), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, title, slug, status, seq, generation, version, page = row
+    return PageRow(pk, title, slug, status, seq, generation, version or "", bytes(page or b""))
 
 
 # The head holds absolute URLs (canonical, OpenGraph, JSON-LD), on whatever
 # host the request came to: stored with this in place of scheme and host.
 ORIGIN = "https://origin.invalid"
+# Where an editor's tools go in the stored page.
+EDITOR_TOOLS = "<!-- editor tools -->"
 
 
-def page_of(article: Article, origin: str) -> tuple[str, str]:
-    """The stored (head, body) of ``article`` (from ``with_stored_page``),
-    rendered and stored first if there is none or it is out of date; the
-    head's URLs on ``origin`` (the request's scheme and host)."""
-    head, body = _stored(article)
-    return head.replace(ORIGIN, origin), body
+def page_of(row: PageRow, origin: str) -> str:
+    """The stored page of the article in ``row`` as every reader gets it,
+    rendered and stored first if there is none or it is out of date; its
+    absolute URLs on ``origin`` (the request's scheme and host)."""
+    return _stored(row).replace(ORIGIN, origin)
 
 
 # What the stored page is made by: a change to any of it (a deploy) and
@@ -64,42 +102,40 @@ def render_version() -> str:
     digest = hashlib.blake2b(digest_size=8)
     for name in _MADE_BY:
         digest.update(Path(importlib.import_module(name).__file__).read_bytes())
-    for folder in (Path(settings.BASE_DIR) / "templates" / "includes",):
-        for path in sorted(folder.glob("*.html")):
-            digest.update(path.name.encode() + path.read_bytes())
+    templates = Path(settings.BASE_DIR) / "templates"
+    for path in sorted([*templates.glob("includes/*.html"), templates / "base.html",
+                        templates / "articles" / "article_detail.html"]):
+        digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
 
-def _stored(article: Article) -> tuple[str, str]:
-    stored: ArticleRender | None = getattr(article, "render", None)
+def _stored(row: PageRow) -> str:
     generation = pagecache.current_generation()
-    if generation is not None and stored is not None and stored.body and (
-        stored.generation == generation and stored.version == render_version()
+    if generation is not None and row.page and (
+        row.generation == generation and row.version == render_version()
     ):
-        return ArticleRender.unpack(stored.head), ArticleRender.unpack(stored.body)
-    head, body = render(article.pk)
+        return ArticleRender.unpack(row.page)
+    page = render(row.pk)
     if generation is not None:  # without it (the cache is down) nothing could undo it
-        store(article.pk, stored.seq if stored is not None else None, generation, head, body)
-    return head, body
+        store(row.pk, row.seq, generation, page)
+    return page
 
 
-def render(pk: int) -> tuple[str, str]:
-    """The page of article ``pk`` built from its rows: its head's metadata
-    and its body, as every reader sees them."""
+def render(pk: int) -> str:
+    """The page of article ``pk`` built from its rows, as every reader
+    sees it (``EDITOR_TOOLS`` where an editor's go)."""
     article = Article.objects.for_page().get(pk=pk)
     page = article_page(article=article)
-    context = {"page": page, "article": article, "origin": ORIGIN}
-    return (
-        render_to_string("includes/article_meta.html", context),
-        render_to_string("includes/article_body.html", context),
+    return render_to_string(
+        "articles/article_detail.html", {"page": page, "origin": ORIGIN, "tools": EDITOR_TOOLS}
     )
 
 
-def store(pk: int, seq: int | None, generation: int | None, head: str, body: str) -> None:
+def store(pk: int, seq: int | None, generation: int | None, page: str) -> None:
     """Keep the page rendered from rows read while ``seq`` was current (None:
     there was no stored page): not if a write has changed it since."""
     values = {"generation": generation, "version": render_version(),
-              "head": ArticleRender.pack(head), "body": ArticleRender.pack(body)}
+              "page": ArticleRender.pack(page)}
     if seq is not None:
         ArticleRender.objects.filter(pk=pk, seq=seq).update(**values)
     else:
@@ -113,7 +149,7 @@ def render_now(pks: Iterable[int]) -> None:
     transaction: the rows it wrote are the ones rendered)."""
     generation = pagecache.current_generation()
     for pk, seq in ArticleRender.objects.filter(pk__in=list(pks)).values_list("pk", "seq"):
-        store(pk, seq, generation, *render(pk))
+        store(pk, seq, generation, render(pk))
 
 
 def stale(pks: Iterable[int] = (), slugs: Iterable[str] = ()) -> None:
@@ -133,5 +169,5 @@ def stale(pks: Iterable[int] = (), slugs: Iterable[str] = ()) -> None:
         ArticleRender.objects.bulk_create(
             [ArticleRender(article_id=pk, seq=new_seq()) for pk in chunk if pk in existing],
             update_conflicts=True, unique_fields=["article"],
-            update_fields=["seq", "generation", "version", "head", "body"],
+            update_fields=["seq", "generation", "version", "page"],
         )

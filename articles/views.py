@@ -1,9 +1,9 @@
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
-from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
@@ -12,7 +12,7 @@ from .editor_tools import can_preview, editor_tools, with_editor_links
 from .lookups import former_slug_redirect
 from .infobox import TERM_STORAGE
 from .models import Article
-from .rendered import page_of, with_stored_page
+from .rendered import EDITOR_TOOLS, page_of, page_row
 
 PAGE_SIZE = 50
 LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
@@ -37,25 +37,20 @@ def article_detail(request, slug: str):
     drafts, and get an Edit link and create links for missing titles, on
     that same stored page."""
     previewing = can_preview(request.user)
-    articles = Article.objects.all() if previewing else Article.objects.published()
-    article = with_stored_page(articles).filter(slug=slug).first()
-    if article is None:
+    row = page_row(slug, drafts=previewing)
+    if row is None:
         moved = former_slug_redirect(slug, drafts=previewing)
         if moved is None:
             raise Http404("No article at this address.")
         return moved
-    head, body = page_of(article, request.build_absolute_uri("/")[:-1])
-    editor = editor_tools(request.user, article, body) if previewing else None
-    context = {
-        "article": article,
-        "head": mark_safe(head),  # noqa: S308 - rendered by our templates, escaped there
-        "body": mark_safe(with_editor_links(body, editor)),  # noqa: S308 - as above
-        "editor": editor,
-    }
-    response = render(request, "articles/article_detail.html", context)
-    if previewing:
-        # Drafts and editing links: never for a shared cache.
-        patch_cache_control(response, private=True)
+    page = page_of(row, request.build_absolute_uri("/")[:-1])
+    if not previewing:
+        return HttpResponse(page)
+    editor = editor_tools(request.user, row, page)
+    tools = render_to_string("includes/editor_tools.html", {"editor": editor, "article": row})
+    response = HttpResponse(with_editor_links(page.replace(EDITOR_TOOLS, tools, 1), editor))
+    # Drafts and editing links: never for a shared cache.
+    patch_cache_control(response, private=True)
     return response
 
 

@@ -73,7 +73,7 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.module_loading import import_string
 
@@ -154,11 +154,13 @@ def read_versions(tokens, found: dict | None = None) -> dict[str, int] | None:
 # executes the write (the bump's SET), before the writer gets its reply, and
 # sends both in the same pass of its event loop; by the time the writer has
 # its reply, committed and a reader's request has reached a worker, the push
-# is in that worker's socket buffer. If the connection breaks, or has not been
-# re-read for WATCH_TRUST_SECONDS, the versions are read from the cache again
-# (a silently dead connection costs at most that much staleness).
+# is in that worker's socket buffer. Every WATCH_TRUST_SECONDS the connection
+# is checked with a PING (the pushes of earlier changes arrive before its
+# reply); if it breaks, the versions are read from the cache again (a
+# silently dead connection costs at most that much staleness).
 
 WATCH_TRUST_SECONDS = 1.0
+WATCH_MAX_KEYS = 200_000  # versions a process remembers (ints: a few MB)
 WATCH_RETRY_SECONDS = 5.0
 
 
@@ -202,8 +204,14 @@ class _GenerationWatch:
             self._forget(known)
         now = time.monotonic()
         if now - self.read_at > WATCH_TRUST_SECONDS:
+            # Still tracked? A round trip on this connection: Redis sends the
+            # pushes of every change made before it ahead of the reply.
+            connection.send_command("PING")
+            connection.read_response()
+            self._forget(known)
             self.read_at = now
-            known.clear()
+            if len(known) > WATCH_MAX_KEYS:
+                known.clear()
         missing = [token for token in tokens if token not in known]
         if missing:
             read = read_versions(missing)
@@ -572,7 +580,13 @@ def page_tokens(request) -> list[str]:
     """The keys of the page at ``request``'s address (ALL_KEY first), from
     ``settings.PAGE_KEYS`` (the content apps know their pages; this module
     knows none of them)."""
-    return _page_keys_function()(request.path_info, request.GET)
+    return _tokens(request.path_info, request.META.get("QUERY_STRING", ""))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _tokens(path: str, query: str) -> list[str]:
+    # Resolving the address costs as much as a cached hit; it only depends on it.
+    return _page_keys_function()(path, QueryDict(query))
 
 
 def _current(value: tuple, versions: dict | None) -> bool:

@@ -1,11 +1,11 @@
 """An article's page as it was last rendered (render on write, as
-MediaWiki's ParserCache): the head's metadata and the body, stored
+MediaWiki's ParserCache): the whole page a reader gets, stored
 compressed, so that a request reads one row instead of assembling the page
 from a dozen queries.
 
 ``seq`` changes (to a new random value) whenever something the page shows
 is written: the article, or what it links to, lists or names
-(``articles.dependencies``); that write empties ``body``. A reader that
+(``articles.dependencies``); that write empties ``page``. A reader that
 finds it empty renders the page and stores it only if ``seq`` is still the
 one it read first, so that a page rendered from rows a concurrent write was
 changing is never kept. ``generation`` is the page cache's generation the
@@ -34,8 +34,7 @@ class ArticleRender(models.Model):
     # Of the templates and code that rendered it (articles.rendered): a
     # deploy that changes them makes every stored page render again.
     version = models.CharField(max_length=16, blank=True, default="")
-    head = models.BinaryField(default=b"")  # zlib: the page's HTML is 10–60 KB
-    body = models.BinaryField(default=b"")
+    page = models.BinaryField(default=b"")  # zlib: the page's HTML is 10–60 KB
 
     shown_on_pages = False  # encyclopedia.pagecache: writing it changes no page
 

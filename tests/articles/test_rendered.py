@@ -23,7 +23,7 @@ def no_page_cache(settings):
 
 def stored(article: Article) -> str:
     row = ArticleRender.objects.filter(pk=article.pk).first()
-    return ArticleRender.unpack(row.body) if row is not None else ""
+    return ArticleRender.unpack(row.page) if row is not None else ""
 
 
 def admin_save(admin_client, article: Article, **changes) -> None:
@@ -101,10 +101,10 @@ def test_a_page_rendered_from_rows_a_write_was_changing_is_not_kept(client):
     article = ArticleFactory(title="Kazakhs in Russia", lead="Old text.")
     client.get(article.get_absolute_url())
     row = ArticleRender.objects.get(pk=article.pk)
-    head, body = rendered.render(article.pk)  # a reader, before the write commits
+    rendered.render(article.pk)  # a reader, before the write commits
 
     rendered.stale(pks=[article.pk])  # the write
-    rendered.store(article.pk, row.seq, row.generation, head, "<p>Old page</p>")
+    rendered.store(article.pk, row.seq, row.generation, "<p>Old page</p>")
 
     assert stored(article) == ""
     assert "Old page" not in client.get(article.get_absolute_url()).content.decode()
@@ -115,7 +115,7 @@ def test_a_reader_storing_a_first_rendering_after_a_write_keeps_nothing(client):
     ArticleRender.objects.filter(pk=article.pk).delete()  # never rendered
 
     rendered.stale(pks=[article.pk])  # a write makes the row, empty
-    rendered.store(article.pk, None, None, "", "<p>Read before the write</p>")
+    rendered.store(article.pk, None, None, "<p>Read before the write</p>")
 
     assert stored(article) == ""
 
