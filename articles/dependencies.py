@@ -153,7 +153,8 @@ class _State:
     title: str
     group: str
     host: str
-    listed: tuple  # what changes the lists and the pages that show it
+    listed: tuple  # what lists show of it
+    shown: tuple = ()  # what other articles show of it: links, related communities
     lists: set[str] = field(default_factory=set)  # keys of the lists that hold it
     titles: set[str] = field(default_factory=set)  # its titles, and its See also's
 
@@ -175,6 +176,7 @@ def _states(pks: Iterable[int]) -> dict[int, _State]:
             state = _State(
                 slug=slug, title=title, group=rest[3], host=rest[4] or "",
                 listed=(title, slug, status, *rest),
+                shown=(title, slug, status, rest[3], rest[4]),
             )
             state.titles.add(title)
             if status == Article.Status.PUBLISHED:
@@ -201,10 +203,12 @@ def _states(pks: Iterable[int]) -> dict[int, _State]:
         for queryset, owner, column, key in related:
             for pk, value in queryset.values_list(owner, column).order_by():
                 extra[pk].append(key(value))
+        see_also: dict[int, list[str]] = {}
         for pk, title in SeeAlso.objects.filter(article_id__in=chunk).values_list(
             "article_id", "target_title"
         ).order_by():
-            extra[pk].append("see:" + title)
+            # Another article's related communities list the unwritten ones.
+            see_also.setdefault(pk, []).append(title)
             out[pk].titles.add(title)
         for pk, title in FormerName.objects.filter(article_id__in=chunk).values_list(
             "article_id", "title"
@@ -213,7 +217,8 @@ def _states(pks: Iterable[int]) -> dict[int, _State]:
         for pk, keys in extra.items():
             state = out[pk]
             state.listed = (*state.listed, tuple(sorted(keys)))
-            state.lists |= {key for key in keys if not key.startswith("see:")}
+            state.shown = (*state.shown, tuple(sorted(see_also.get(pk, ()))))
+            state.lists |= set(keys)
     return out
 
 
@@ -400,10 +405,13 @@ class Change:
             new = after.get(pk)
             states = [state for state in (old, new) if state is not None]
             self.touch(RECENT, *(article_key(state.slug) for state in states))
-            if old is not None and new is not None and old.listed == new.listed:
+            both = old is not None and new is not None
+            if not (both and old.listed == new.listed):
+                for state in states:
+                    self.touch(*state.lists)
+            if both and old.shown == new.shown:
                 continue
             for state in states:
-                self.touch(*state.lists)
                 titles |= state.titles
                 if state.group:
                     groups.add(state.group)

@@ -250,3 +250,20 @@ def test_renaming_a_place_refreshes_its_family_and_people(
     assert "Qazaqstan" in next_page(client, "/places/almaty/")  # its parent, named
     assert "Qazaqstan" in next_page(client, "/people/abai/")
     still_cached(client, "/places/bolivia/", unrelated.get_absolute_url())
+
+
+def test_a_population_edit_refreshes_the_lists_not_the_pages_linking_to_it(
+    admin_client, client, site, django_assert_num_queries
+):
+    target, linking, unrelated = site
+    warm(client, django_assert_num_queries, "/", "/articles/?letter=K", linking.get_absolute_url(),
+         unrelated.get_absolute_url(), "/articles/?letter=P")
+
+    admin_save(admin_client, f"/admin/articles/article/{target.pk}/change/", population="12345")
+
+    assert "12,345" in next_page(client, target.get_absolute_url())
+    assert "12,345" in next_page(client, "/")  # the lists show the population
+    next_page(client, "/articles/?letter=K")
+    # What other articles show of it (its title, its address) is unchanged.
+    still_cached(client, linking.get_absolute_url(), unrelated.get_absolute_url(),
+                 "/articles/?letter=P")
