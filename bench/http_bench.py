@@ -162,7 +162,7 @@ def fetch(url: str) -> tuple[int, dict, bytes]:
 class Server:
     """gunicorn with bench/wsgi_bench.py: the site and the static limit."""
 
-    def __init__(self, name: str, env: dict, tmp: Path):
+    def __init__(self, name: str, env: dict, tmp: Path, app: str = "bench.wsgi_bench:application"):
         self.name = name
         self.env = env
         self.log_path = tmp / f"gunicorn-{name}.log"
@@ -170,7 +170,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.pages_served = 0  # article page requests answered (wrk's count)
         self.process = subprocess.Popen(
-            [str(GUNICORN), "bench.wsgi_bench:application",
+            [str(GUNICORN), app,
              "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
              "--worker-class", "sync", "--no-control-socket",
              "--log-level", "warning", "--error-logfile", str(self.log_path)],

@@ -15,10 +15,16 @@ Steps (each prints what it does on standard error):
 6. The article page over HTTP: gunicorn, 2 sync workers, wrk, cached and
    uncached against a trivial WSGI app in the same gunicorn
    (bench/http_bench.py), on the 100,000-article PostgreSQL database.
+7. Issue 14, on both PostgreSQL databases (bench/issue14.py): reads while
+   editing (bench/editing_bench.py), the page from its stored render and
+   the signed-in editor's page, with the peer CMS at the small size
+   (bench/render_bench.py), and the cost of a save that 50 pages depend on
+   (bench/write_cost_bench.py, last: it changes the data).
 
 Options: --sizes 1000,10000,100000 to run smaller (the 1st size is the small
 one, the 2nd the SQLite import size, the 3rd the large PostgreSQL one),
---keep to keep the databases and files, --skip-http / --skip-search.
+--keep to keep the databases and files, --skip-http / --skip-search /
+--skip-issue14 (--issue14-duration, --issue14-rounds: its wrk runs).
 """
 
 from __future__ import annotations
@@ -216,6 +222,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-search", action="store_true")
+    parser.add_argument("--skip-issue14", action="store_true")
+    parser.add_argument("--issue14-duration", type=int, default=10)
+    parser.add_argument("--issue14-rounds", type=int, default=2)
     parser.add_argument("--http-duration", type=int, default=15)
     parser.add_argument("--http-rounds", type=int, default=3)
     parser.add_argument("--http-rss-requests", type=int, default=10_000)
@@ -295,6 +304,13 @@ def main() -> None:
             counts[ds.n] = json.loads(out)
         figures["queries"] = counts
 
+        if not args.skip_issue14:
+            from bench.issue14 import run_all
+
+            figures["issue14"] = run_all(
+                [(pg_small.n, pg_small.url, pg_small.env), (pg_large.n, pg_large.url, pg_large.env)],
+                PARTS, duration=args.issue14_duration, rounds=args.issue14_rounds,
+            )
         if not args.skip_search:
             log(f"search on PostgreSQL at {pg_large.n:,} and SQLite at {sqlite_medium.n:,}")
             subprocess.run(
