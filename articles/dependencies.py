@@ -66,7 +66,8 @@ SOURCES = "Ls"
 BATCH = 500
 # Past this many articles in one block (a large import), working out each
 # page is more work than it saves: every page moves on (ALL).
-WHOLESALE = 1000
+WHOLESALE = 500
+REVERSE_BATCH = 50
 
 
 def _h(text: str) -> str:
@@ -241,17 +242,19 @@ def _showing(titles: set[str], groups: set[str], hosts: set[str]) -> list[str]:
                 model.objects.filter(**{f"{column}__in": chunk})
                 .values_list("article__slug", flat=True).order_by()
             )
-    reverse = Q()
-    for title in titles:
-        parsed = community_from_title(title)
-        if parsed:
-            reverse |= Q(host_country__demonym=parsed[0], origin_country__name=parsed[1])
-    wanted = reverse
-    if groups:
-        wanted |= Q(origin_group__in=sorted(groups))
-    if hosts:
-        wanted |= Q(host_country__name__in=sorted(hosts))
-    if wanted:
+    # The reverse communities, a few titles a query: one condition each, and
+    # SQLite refuses an expression past 1,000 terms deep.
+    pairs = sorted({parsed for title in titles if (parsed := community_from_title(title))})
+    for start in range(0, len(pairs), REVERSE_BATCH):
+        reverse = Q()
+        for group, host in pairs[start : start + REVERSE_BATCH]:
+            reverse |= Q(host_country__demonym=group, origin_country__name=host)
+        slugs.update(Article.objects.filter(reverse).values_list("slug", flat=True).order_by())
+    groups, hosts = sorted(groups), sorted(hosts)
+    for start in range(0, max(len(groups), len(hosts)), BATCH):
+        wanted = Q(origin_group__in=groups[start : start + BATCH]) | Q(
+            host_country__name__in=hosts[start : start + BATCH]
+        )
         slugs.update(Article.objects.filter(wanted).values_list("slug", flat=True).order_by())
     return sorted(slugs)
 

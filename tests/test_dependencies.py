@@ -267,3 +267,16 @@ def test_a_population_edit_refreshes_the_lists_not_the_pages_linking_to_it(
     # What other articles show of it (its title, its address) is unchanged.
     still_cached(client, linking.get_absolute_url(), unrelated.get_absolute_url(),
                  "/articles/?letter=P")
+
+
+def test_an_import_of_as_many_articles_as_are_worked_out_one_by_one(client, site):
+    """The largest import whose pages are each worked out (not every page at
+    once): its queries stay within what both databases take."""
+    from articles import dependencies
+
+    count = dependencies.WHOLESALE - 3  # the three of the site are watched too
+    files = [(f"{n}.txt", f"= Group{n} in Country{n} =\n\nSee [[Kazakhs in Russia]].\n".encode())
+             for n in range(count)]
+    results = articles_import(sources=files)
+    assert len(results) == count
+    assert "Group0 in Country0" in next_page(client, "/articles/?letter=G")
