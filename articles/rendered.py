@@ -24,6 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 
 from encyclopedia import pagecache
 
@@ -89,6 +90,28 @@ def page_of(row: PageRow, origin: str) -> str:
     rendered and stored first if there is none or it is out of date; its
     absolute URLs on ``origin`` (the request's scheme and host)."""
     return _stored(row).replace(ORIGIN, origin)
+
+
+def reader_page(path: str, origin: str) -> str | None:
+    """What an anonymous reader gets at ``path`` (a request's decoded path),
+    if it is a published article's address: the page ``article_detail``
+    answers, for ``encyclopedia.fastpath`` (``settings.STORED_PAGES``).
+    None for any other address, and for a slug with no published article
+    (a former slug's redirect, a 404: Django answers those)."""
+    slug = _article_slug(path)
+    if slug is None:
+        return None
+    row = page_row(slug)
+    return None if row is None else page_of(row, origin)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _article_slug(path: str) -> str | None:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.kwargs["slug"] if match.url_name == "article-detail" else None
 
 
 # What the stored page is made by: a change to any of it (a deploy) and

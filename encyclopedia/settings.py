@@ -165,6 +165,10 @@ PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
 # The keys of a public page, from its address: what a write purges it by
 # (articles.dependencies).
 PAGE_KEYS = "articles.dependencies.page_keys"
+# The reader's page at an address, from what was stored when it was written,
+# answered before Django's middleware when the page cache misses
+# (encyclopedia.fastpath).
+STORED_PAGES = "articles.rendered.reader_page"
 
 # The shared cache in front of the app servers (deploy/varnish.vcl). Anonymous
 # pages say how long Varnish may keep them (s-maxage): long, because every

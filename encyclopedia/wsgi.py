@@ -15,12 +15,13 @@ except ImproperlyConfigured as exc:
     print(f"Configuration error: {exc}", file=sys.stderr, flush=True)
     sys.exit(4 if "gunicorn" in sys.modules else 1)
 
-from encyclopedia.pagecache import PageCacheApp, problems  # noqa: E402 - needs Django set up
+from encyclopedia.fastpath import PageCacheApp  # noqa: E402 - needs Django set up
+from encyclopedia.pagecache import problems  # noqa: E402
 
 # gunicorn runs no system checks: a page cache that cannot be correct is said
 # at start-up, by every worker, where the operator reads the server's log.
 for problem in problems():
     print(f"WARNING (encyclopedia.W001): {problem}", file=sys.stderr, flush=True)
 
-# Cached public pages are answered before Django's request handling runs.
+# Cached and stored public pages are answered before Django's request handling runs.
 application = PageCacheApp(django_application)

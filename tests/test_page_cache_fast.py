@@ -23,7 +23,8 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import path
 
 from encyclopedia import pagecache as page_cache
-from encyclopedia.pagecache import PageCacheApp
+from encyclopedia import pageversions
+from encyclopedia.fastpath import PageCacheApp
 from articles.models import Article
 from tests.cache_backends import REDIS_URL, backend  # noqa: F401 - the autouse fixture
 
@@ -98,9 +99,11 @@ class Recorder:
 
 
 @pytest.fixture
-def site():
+def site(settings):
     """(the WSGI application as encyclopedia/wsgi.py builds it, the recorder
-    of what reached Django)."""
+    of what reached Django). The page cache alone: the stored pages' path
+    of the fast path (tests/test_fastpath.py) is off."""
+    settings.STORED_PAGES = None
     recorder = Recorder()
     return PageCacheApp(recorder), recorder
 
@@ -109,6 +112,9 @@ def call(app, url: str, method: str = "GET", **environ) -> tuple[str, list, byte
     """(status line, headers, body) as a WSGI server gets them. Like the test
     client, a request does not close the test's database connection."""
     request = RequestFactory().generic(method, url, **environ)
+    # As a server gives it: WSGIRequest wrote the decoded path into the
+    # environ; a server's holds its UTF-8 bytes read as Latin-1.
+    environ = {**request.environ, "PATH_INFO": request.path_info.encode().decode("latin-1")}
     answer = {}
 
     def start_response(status, headers, exc_info=None):
@@ -117,7 +123,7 @@ def call(app, url: str, method: str = "GET", **environ) -> tuple[str, list, byte
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        chunks = app(request.environ, start_response)
+        chunks = app(environ, start_response)
         try:
             body = b"".join(chunks)
         finally:
@@ -400,7 +406,7 @@ def test_a_bump_by_another_process_is_seen_at_once(site, seed_fixture):
     call(app, ARTICLE_URL)
     call(app, ARTICLE_URL)
     assert django.calls == 1
-    assert page_cache._watch is not None  # the hit took the watched generation
+    assert pageversions._watch is not None  # the hit took the watched generation
 
     # Another process: its own connection, no Django.
     _raw_redis().incr(cache.make_key(page_cache.GENERATION_KEY))
@@ -424,11 +430,11 @@ def test_a_broken_watch_falls_back_to_asking_redis(site, seed_fixture):
     call(app, ARTICLE_URL)
     call(app, ARTICLE_URL)
     assert django.calls == 1
-    page_cache._watch.connection.disconnect()  # as if Redis closed it
+    pageversions._watch.connection.disconnect()  # as if Redis closed it
 
     call(app, ARTICLE_URL)  # still a hit, asking Redis for the generation
     assert django.calls == 1
-    assert page_cache._watch is None
+    assert pageversions._watch is None
     _raw_redis().incr(cache.make_key(page_cache.GENERATION_KEY))
     call(app, ARTICLE_URL)
     assert django.calls == 2
