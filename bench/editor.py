@@ -1,9 +1,15 @@
-"""An editor over HTTP, as a browser is one: a staff account made in the
-bench database, signed in through /admin/login/, saving an article by
-GETting its admin change form and POSTing every field back with one
-paragraph of the lead changed (bench/editing_bench.py,
-bench/write_cost_bench.py, bench/render_bench.py). The form is read from
-the page's HTML by load_editors.FormParser, as a browser submits it.
+"""Editors for the benches. Two (bench/editing_bench.py, bench/write_cost_bench.py,
+bench/render_bench.py):
+
+- ``Editor``, over HTTP as a browser is one: a staff account made in the
+  bench database, signed in through /admin/login/, saving an article by
+  GETting its admin change form and POSTing every field back with one
+  paragraph of the lead changed. The form is read from the page's HTML by
+  load_editors.FormParser, as a browser submits it.
+- ``ServiceEditor``: the same change of the lead saved through the service
+  the admin's save ends in (``articles.services.article_edit``: one
+  content_change, the refresh, the revision, the page rendered), by a
+  Django process of its own beside the server, as a script or a bot edits.
 
 Also: the pages' stored renders filled before a run (``fill_stored_pages``),
 and the article ids and slugs of a database.
@@ -248,6 +254,66 @@ class Editor:
         status, body = get(self.host, self.port, save.article.path)
         save.visible = status == 200 and save.marker.encode() in body
         return save.visible
+
+
+SERVICE_SCRIPT = r"""
+import re, secrets, sys, time
+from django.contrib.auth import get_user_model
+from articles.models import Article
+from articles.services import article_edit
+
+MARKER = re.compile(r" Bench edit bm[0-9a-f]+\.")
+user = get_user_model().objects.get(username={username!r})
+print("READY", flush=True)
+for line in sys.stdin:
+    started = time.perf_counter()
+    try:
+        article = Article.objects.get(pk=int(line))
+        marker = "bm" + secrets.token_hex(6)
+        paragraphs = re.split(r"(\r?\n\s*\r?\n)", MARKER.sub("", article.lead), maxsplit=1)
+        paragraphs[0] = paragraphs[0].rstrip() + f" Bench edit {{marker}}."
+        article_edit(article=article, changes={{"lead": "".join(paragraphs)}}, user=user,
+                     comment="Bench edit.")
+        print(f"OK {{marker}} {{time.perf_counter() - started:.6f}}", flush=True)
+    except Exception as exc:
+        print(f"ERROR {{type(exc).__name__}}: {{str(exc)[:200]!r}}", flush=True)
+"""
+
+
+class ServiceEditor:
+    """One editor saving through ``articles.services.article_edit`` in a
+    Django process of its own (``manage.py shell``), the saves' results read
+    back line by line; visibility checked over HTTP as ``Editor`` does."""
+
+    def __init__(self, host: str, port: int, username: str, env: dict):
+        self.host, self.port, self.username = host, port, username
+        self.process = subprocess.Popen(
+            [str(PYTHON), "manage.py", "shell", "-c", SERVICE_SCRIPT.format(username=username)],
+            cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            bufsize=1)
+        ready = self.process.stdout.readline()
+        if ready.strip() != "READY":
+            raise RuntimeError(f"the service editor did not start: {ready!r}")
+
+    def edit_lead(self, article: ArticleRef) -> Save:
+        started = time.monotonic()
+        self.process.stdin.write(f"{article.pk}\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline().split(" ", 2)
+        if answer[0] != "OK":
+            return Save(article, "", False, " ".join(answer).strip() or "the editor died",
+                        0.0, time.monotonic() - started, started=started)
+        return Save(article, answer[1], True, "", 0.0, float(answer[2]), started=started)
+
+    visible = Editor.visible
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
 
 
 def change_lead(fields: list[tuple[str, str]]) -> str | None:

@@ -280,3 +280,52 @@ def test_an_import_of_as_many_articles_as_are_worked_out_one_by_one(client, site
     results = articles_import(sources=files)
     assert len(results) == count
     assert "Group0 in Country0" in next_page(client, "/articles/?letter=G")
+
+
+# The same save made by code (articles.services.article_edit) -----------------
+
+
+def test_article_edit_is_an_editors_save(client, site, django_assert_num_queries):
+    from articles.models import ArticleRender
+    from articles.services import article_edit
+    from django.contrib.auth import get_user_model
+    from reversion.models import Version
+
+    target, linking, unrelated = site
+    pages = [linking.get_absolute_url(), unrelated.get_absolute_url(), "/"]
+    warm(client, django_assert_num_queries, target.get_absolute_url(), *pages)
+    editor = get_user_model().objects.create_user("bot", password="pw-1234567890")
+
+    article_edit(article=target, changes={"lead": "About Kazakhs, by a script."},
+                 user=editor, comment="Lead rewritten.")
+
+    # Rendered in the writing transaction: the next reader reads one row.
+    assert ArticleRender.objects.get(pk=target.pk).page
+    with django_assert_num_queries(1):
+        assert "About Kazakhs, by a script." in client.get(target.get_absolute_url()).text
+    still_cached(client, *pages)
+    version = Version.objects.get_for_object(target).select_related("revision").first()
+    assert version.revision.comment == "Lead rewritten." and version.revision.user == editor
+    assert "About Kazakhs, by a script." in version.serialized_data
+
+
+def test_article_edit_of_the_title_relinks_and_a_bad_value_writes_nothing(client, site):
+    from django.core.exceptions import ValidationError
+
+    from articles.services import article_edit
+    from reversion.models import Version
+
+    target, linking, unrelated = site
+    client.get(linking.get_absolute_url())
+
+    article_edit(article=target, changes={"title": "Kazakhs in the Russian Federation",
+                                          "slug": "kazakhs-in-the-russian-federation"})
+
+    page = next_page(client, linking.get_absolute_url())
+    assert 'href="/wiki/kazakhs-in-the-russian-federation/"' in page
+    revisions = Version.objects.get_for_object(target).count()
+    with pytest.raises(ValidationError):
+        article_edit(article=Article.objects.get(pk=target.pk), changes={"title": ""})
+    target.refresh_from_db()
+    assert target.title == "Kazakhs in the Russian Federation"
+    assert Version.objects.get_for_object(target).count() == revisions

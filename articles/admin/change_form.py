@@ -21,7 +21,7 @@ from reversion.models import Version
 from .. import merge, revision_diff, wikitext
 from ..infobox import STORAGE
 from ..models import Article, InfoboxRow, Section, SeeAlso
-from ..services import article_refresh, article_revision_save
+from ..services import article_saved as saved
 from .citations import text_marker_problem
 from .sources import marker_problem
 
@@ -248,9 +248,9 @@ def article_saved(*, request, form, changes: list, change: bool) -> None:
     relink = not change or any(
         form.initial.get(name) != getattr(form.instance, name) for name in ("title", "slug", "status")
     )
-    article_refresh(article=form.instance, former=former, relink=relink)
     message = LogEntry(change_message=json.dumps(changes)).get_change_message()
-    article_revision_save(article=form.instance, user=request.user, comment=message or "Saved.")
+    saved(article=form.instance, user=request.user, comment=message or "Saved.",
+          former=former, relink=relink)
 
 
 def nothing_changed(request) -> str | None:

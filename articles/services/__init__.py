@@ -14,6 +14,8 @@ re-exports their public names, so callers import from ``articles.services``:
 - ``refresh``: data derived from the text (citations and verifiability,
   render, links, mentions, search);
 - ``revisions``: recording revisions and reverting to one;
+- ``editing``: an editor's save (``article_saved``, after the admin's
+  forms; ``article_edit``, a change of an article's own fields by code);
 - ``export``: articles as wiki-text files.
 
 Not here: the "X in Y" community rule (``articles.communities``, pure) and
@@ -25,6 +27,7 @@ this package. Tests that patch a name patch it on the module that looks it
 up (``articles.services.importing.IMPORT_BATCH``), not on this package.
 """
 
+from .editing import article_edit, article_saved
 from .export import (
     MAX_FILE_NAME_BYTES,
     ExportFailed,
@@ -84,11 +87,13 @@ __all__ = [
     "RevertRefused",
     "Source",
     "article_delete",
+    "article_edit",
     "article_export",
     "article_refresh",
     "article_render",
     "article_revert",
     "article_revision_save",
+    "article_saved",
     "article_text",
     "article_text_of",
     "article_to_doc",
