@@ -520,7 +520,7 @@ def markdown(data: dict) -> str:
     lines += [
         "",
         "Each worker of the cached server keeps copies of the pages it served, up to "
-        "`encyclopedia.pagecache.LOCAL_MAX_BYTES` (16 MiB) of page bodies, so that a hit does not "
+        "`settings.PAGE_CACHE_LOCAL_BYTES` (64 MiB by default) of page bodies, so that a hit does not "
         "fetch the page from Redis again: most of its growth above.",
         "",
         "Per round (requests/s): "

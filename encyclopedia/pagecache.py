@@ -353,8 +353,8 @@ class Lookup:
 # does not move the page from the shared cache again. A copy is served only
 # while its keys' versions are the current ones (from the watch, or read from
 # the shared cache): exactly the rule of the shared copy. Least recently used
-# copies go first past LOCAL_MAX_BYTES of bodies.
-LOCAL_MAX_BYTES = 16 * 1024 * 1024
+# copies go first past settings.PAGE_CACHE_LOCAL_BYTES of bodies (per
+# process: each gunicorn worker holds its own).
 _local_pages: OrderedDict[str, tuple] = OrderedDict()
 _local_size = 0
 _local_lock = threading.Lock()
@@ -368,7 +368,7 @@ def _keep_local(key: str, value: tuple) -> None:
             _local_size -= len(old[-1])
         _local_pages[key] = value
         _local_size += len(value[-1])
-        while _local_size > LOCAL_MAX_BYTES and _local_pages:
+        while _local_size > settings.PAGE_CACHE_LOCAL_BYTES and _local_pages:
             _, dropped = _local_pages.popitem(last=False)
             _local_size -= len(dropped[-1])
 

@@ -8,6 +8,7 @@ DATABASE_URL        e.g. postgres://user@127.0.0.1:5432/encyclopedia
 REDIS_URL           e.g. redis://127.0.0.1:6379/0 selects the Redis cache
 DJANGO_CACHE_DIR    the file cache's folder without Redis (default: var/cache/)
 DJANGO_PAGE_CACHE   "0" turns the page cache of public pages off (default on)
+DJANGO_PAGE_CACHE_LOCAL_MB  MiB of pages each process also keeps in memory (64)
 DJANGO_SHARED_MAX_AGE seconds a shared cache (Varnish, a CDN) may keep a public
                     page: its s-maxage (default 86400; edits purge it sooner)
 DJANGO_PURGE_URLS   comma-separated Varnish addresses that each write purges by
@@ -167,6 +168,10 @@ else:
 # DJANGO_PAGE_CACHE=0 turns it off: every request renders the page (for
 # measuring the uncached site, or ruling the cache out while debugging).
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+# Each process keeps its most read pages in memory as well (served while
+# their keys' versions are current, without asking Redis): this many bytes
+# of page bodies per process (gunicorn worker).
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("DJANGO_PAGE_CACHE_LOCAL_MB", "64")) * 1024 * 1024
 # The keys of a public page, from its address: what a write purges it by
 # (articles.dependencies).
 PAGE_KEYS = "articles.dependencies.page_keys"

@@ -462,3 +462,15 @@ def test_the_watch_forgets_only_the_keys_redis_names(site, seed_fixture):
     assert django.calls == 2  # its keys were not named
     call(app, ARTICLE_URL)
     assert django.calls == 3
+
+
+def test_the_local_copies_keep_to_their_size(settings, monkeypatch):
+    settings.PAGE_CACHE_LOCAL_BYTES = 100
+    monkeypatch.setattr(page_cache, "_local_pages", page_cache.OrderedDict())
+    monkeypatch.setattr(page_cache, "_local_size", 0)
+    for number in range(5):
+        page_cache._keep_local(f"pages:{number}", ((), (), 200, "OK", [], b"x" * 40))
+        if number == 2:
+            page_cache._keep_local("pages:1", ((), (), 200, "OK", [], b"y" * 40))  # used again
+    assert list(page_cache._local_pages) == ["pages:3", "pages:4"]
+    assert page_cache._local_size == 80
