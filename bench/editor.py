@@ -291,9 +291,12 @@ class ServiceEditor:
             [str(PYTHON), "manage.py", "shell", "-c", SERVICE_SCRIPT.format(username=username)],
             cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             bufsize=1)
-        ready = self.process.stdout.readline()
-        if ready.strip() != "READY":
-            raise RuntimeError(f"the service editor did not start: {ready!r}")
+        said = []  # manage.py shell may first say what it imported
+        while not said or said[-1].strip() != "READY":
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError(f"the service editor did not start: {''.join(said)!r}")
+            said.append(line)
 
     def edit_lead(self, article: ArticleRef) -> Save:
         started = time.monotonic()
