@@ -11,6 +11,7 @@ from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
+from reversion.models import Version
 
 from people.models import Place
 
@@ -152,6 +153,8 @@ class ArticlePage:
     # Numbered in order of first use, then the general references.
     references: list[PageReference] = field(default_factory=list)
     languages: list[LanguageLink] = field(default_factory=list)
+    # The page information block (includes/page_info.html).
+    revisions: int = 0
 
     @property
     def show_toc(self) -> bool:
@@ -168,8 +171,9 @@ class ArticlePage:
 
 def article_page(*, article: Article) -> ArticlePage:
     """Everything the article page shows; ``article`` comes from
-    ``Article.objects.for_page()``. Twelve queries in all, with the
-    article's, whatever the number of references and citations."""
+    ``Article.objects.for_page()``. Thirteen queries in all, with the
+    article's and the revision count, whatever the number of references
+    and citations."""
     # Only the columns the page shows: not the wiki-text of the sections,
     # nor the whole rows (texts, search documents) of the See also targets.
     sections = list(article.sections.defer("body"))
@@ -179,20 +183,33 @@ def article_page(*, article: Article) -> ArticlePage:
         "position", "article_id", "target_title", "target_id",
         "target__title", "target__slug", "target__status",
     )
+    see_also = list(see_also)
     references, infobox_citations = article_references(article)
     return ArticlePage(
         languages=interlanguage_links(article),
         article=article,
         infobox=infobox_lines(article, figures, infobox_citations),
         sections=anchored_sections(sections),
-        see_also=list(see_also),
+        see_also=see_also,
         people=people,
         places=places,
         tags=sorted(article.tags.all(), key=lambda tag: tag.name.casefold()),
         chart=population_chart(figures),
-        related=related_articles(article),
+        related=without_titles(related_articles(article), _see_also_titles(see_also)),
         references=references,
+        revisions=revision_count(article),
     )
+
+
+def revision_count(article: Article) -> int:
+    """How many revisions the article has (django-reversion's versions of
+    it): one query, with the content type joined rather than looked up, so
+    that the count is one query whatever ContentType's cache holds."""
+    return Version.objects.filter(
+        content_type__app_label=Article._meta.app_label,
+        content_type__model=Article._meta.model_name,
+        object_id=str(article.pk),
+    ).count()
 
 
 def infobox_lines(
@@ -439,6 +456,23 @@ def language_name(code: str) -> str:
     except (ValueError, UnknownLocaleError):
         return code
     return locale.get_display_name(locale) or code
+
+
+def _see_also_titles(rows: list[SeeAlso]) -> set[str]:
+    """The titles See also shows: a linked row shows its target's title."""
+    return {row.target.title if row.target_id else row.target_title for row in rows} | {
+        row.target_title for row in rows}
+
+
+def without_titles(groups: list[RelatedGroup], titles: set[str]) -> list[RelatedGroup]:
+    """``groups`` without the links to ``titles`` (what See also already
+    shows: a reader should not meet the same title twice), and without the
+    groups left empty, so that the block goes when See also holds it all."""
+    kept = [
+        RelatedGroup(group.label, [link for link in group.links if link.text not in titles])
+        for group in groups
+    ]
+    return [group for group in kept if group.links]
 
 
 def related_articles(article: Article) -> list[RelatedGroup]:

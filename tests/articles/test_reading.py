@@ -215,27 +215,39 @@ def test_a_new_place_is_found_in_existing_articles():
 
 
 def test_related_communities_for_the_seed(client, seed_fixture):
+    # The seed's See also names Afghans in Russia, Armenians in Afghanistan
+    # and Russians in Pakistan: the related block shows only what it lacks
+    # (issue 15, "No repeats"; tests/articles/test_related_no_repeats.py).
     import_text("= Armenians in Afghanistan =\n\nLead.\n")
+    import_text("= Tajiks in Afghanistan =\n\nLead.\n\n== See also ==\n- Russians in Iran\n")
     html = html_of(client, ARTICLE_URL)
     block = html[html.index('<section class="related"'):]
     block = block[:block.index("</section>")]
     text = visible_text(block)
 
-    assert "Russians in other countries Russians in Pakistan (not written yet)" in text
-    assert "Other communities in Afghanistan Armenians in Afghanistan" in text
-    assert "The reverse community Afghans in Russia (not written yet)" in text
-    assert '<a href="/wiki/armenians-in-afghanistan/">Armenians in Afghanistan</a>' in block
-    assert '<span class="missing" title="Afghans in Russia: no article yet">Afghans in Russia</span>' in block
+    assert text == (
+        "Related communities Russians in other countries Russians in Iran (not written yet) "
+        "Other communities in Afghanistan Tajiks in Afghanistan"
+    )
+    assert '<a href="/wiki/tajiks-in-afghanistan/">Tajiks in Afghanistan</a>' in block
+    assert '<span class="missing" title="Russians in Iran: no article yet">Russians in Iran</span>' in block
+    see_also = html[html.index('<section class="see-also"'):]
+    see_also = see_also[:see_also.index("</section>")]
+    assert '<a href="/wiki/armenians-in-afghanistan/">Armenians in Afghanistan</a>' in see_also
+    assert '<span class="missing" title="Afghans in Russia: no article yet">Afghans in Russia</span>' in see_also
 
 
 def test_related_communities_become_links_when_written(client, seed_fixture):
     import_text("= Afghans in Russia =\n\nLead.\n")
     import_text("= Russians in Pakistan =\n\nLead.\n")
     html = html_of(client, ARTICLE_URL)
-    block = html[html.index('<section class="related"'):]
+    # Both are in the seed's See also, so they are links there and not
+    # repeated in the related block.
+    block = html[html.index('<section class="see-also"'):]
 
     assert '<a href="/wiki/afghans-in-russia/">Afghans in Russia</a>' in block
     assert '<a href="/wiki/russians-in-pakistan/">Russians in Pakistan</a>' in block
+    assert html.count(">Russians in Pakistan</a>") == 1
     reverse = html_of(client, "/wiki/afghans-in-russia/")
     assert '<a href="/wiki/russians-in-afghanistan/">Russians in Afghanistan</a>' in reverse
 
