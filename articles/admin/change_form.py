@@ -29,6 +29,10 @@ from .sources import marker_problem
 # clean) and the title of an article saved with nothing changed.
 _CONFLICTS_ATTRIBUTE = "_edit_conflicts"
 _NOTHING_CHANGED_ATTRIBUTE = "_nothing_changed"
+# The editor's edit summary, kept as the revision's comment (MediaWiki's
+# "Summary" box). Not a column of the article: a note on this one save.
+SUMMARY_FIELD = "edit_summary"
+SUMMARY_MAX_LENGTH = 500
 
 
 class WikiTextFormField(forms.CharField):
@@ -64,8 +68,22 @@ def check_text_markers(form: forms.BaseForm, name: str) -> None:
         form.add_error(name, problem)
 
 
+def summary_field() -> forms.CharField:
+    """The edit summary box, the same on the change form and the section form."""
+    return forms.CharField(
+        label="Edit summary", required=False, max_length=SUMMARY_MAX_LENGTH, strip=True,
+        help_text="Briefly describe your changes; the history shows it beside the revision.",
+        widget=forms.TextInput(attrs={"size": 80, "maxlength": SUMMARY_MAX_LENGTH}),
+    )
+
+
+# The form's own bookkeeping and notes: never an edit of the article.
+NOT_EDITS = (merge.BASE_FIELD, SUMMARY_FIELD)
+
+
 class ArticleAdminForm(forms.ModelForm):
     base_state = forms.CharField(widget=forms.HiddenInput, required=False)
+    edit_summary = summary_field()
     edit_conflicts: list[str] = []
     # The article's one-line values in the wiki-text: the title and the
     # infobox fields kept in columns.
@@ -103,8 +121,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     @property
     def changed_data(self):
-        # The hidden base is bookkeeping, not an edit.
-        return [name for name in super().changed_data if name != merge.BASE_FIELD]
+        # The hidden base is bookkeeping and the summary a note on the save:
+        # neither is an edit (a summary alone saves nothing).
+        return [name for name in super().changed_data if name not in NOT_EDITS]
 
 
 class SectionForm(forms.ModelForm):
@@ -193,6 +212,12 @@ def rebase_post(model_admin, request, article: Article, extra_context):
     return extra_context
 
 
+def current_state(model_admin, request, article: Article) -> merge.FormState:
+    """What an unchanged change form for the article shows now (the base a
+    section form carries: articles/admin/section_edit.py)."""
+    return _state(model_admin, request, article)
+
+
 def _state(model_admin, request, article: Article) -> merge.FormState:
     """What an unchanged change form for the article shows now."""
     form = model_admin.get_form(request, article, change=True)(instance=article)
@@ -249,7 +274,8 @@ def article_saved(*, request, form, changes: list, change: bool) -> None:
         form.initial.get(name) != getattr(form.instance, name) for name in ("title", "slug", "status")
     )
     message = LogEntry(change_message=json.dumps(changes)).get_change_message()
-    saved(article=form.instance, user=request.user, comment=message or "Saved.",
+    summary = form.cleaned_data.get(SUMMARY_FIELD) or ""
+    saved(article=form.instance, user=request.user, comment=summary or message or "Saved.",
           former=former, relink=relink)
 
 
