@@ -28,6 +28,14 @@ from .models import Article
 
 PREVIEW_PERMISSION = "articles.view_article"
 CREATE_PERMISSION = "articles.add_article"
+CHANGE_PERMISSION = "articles.change_article"
+
+# A section heading's own link exactly as templates/includes/article_body.html
+# writes it; the editor's "edit" link goes right after it, inside the heading,
+# as MediaWiki's [edit] does.
+SECTION_ANCHOR_RE = re.compile(
+    r'<a class="anchor" href="#([^"<>]+)" aria-label="Link to the section ([^"<>]*)">#</a>'
+)
 
 # A missing title exactly as markdown.render stores it (after nh3, which
 # escapes the title's & and " and the label's & < >).
@@ -54,6 +62,9 @@ class EditorTools:
     add_url: str  # the admin add form; empty when the user may not add articles
     source_pk: int
     drafts: dict[str, str] = field(default_factory=dict)  # missing title -> its draft's preview
+    # The section form's address with "{anchor}" for the section's id;
+    # empty when the user may not change articles.
+    section_url: str = ""
 
     def create_url(self, title: str) -> str:
         if not self.add_url or title in self.drafts:
@@ -77,7 +88,18 @@ def editor_tools(user, article, body: str = "") -> EditorTools | None:
         add_url=reverse("admin:articles_article_add") if user.has_perm(CREATE_PERMISSION) else "",
         source_pk=article.pk,
         drafts=draft_urls(missing_titles(body)),
+        # Permissions are read once per request (one query, already made
+        # by can_preview), so this check costs none.
+        section_url=section_url_template(article.pk) if user.has_perm(CHANGE_PERMISSION) else "",
     )
+
+
+def section_url_template(pk: int) -> str:
+    """The section form's address for article ``pk``, "{anchor}" standing
+    for the section's id on the page (quoted when filled in)."""
+    placeholder = "ANCHOR-PLACEHOLDER"
+    url = reverse("admin:articles_article_section", args=[pk, placeholder])
+    return url.replace(placeholder, "{anchor}")
 
 
 def missing_titles(html: str) -> set[str]:
@@ -102,7 +124,11 @@ def with_editor_links(html: str, editor: EditorTools | None) -> str:
     that title, for an editor who may add articles or preview drafts;
     unchanged otherwise. As safe as its input: only our own markup is
     added, the titles escaped."""
-    if not html or editor is None or not (editor.add_url or editor.drafts):
+    if not html or editor is None:
+        return html
+    if editor.section_url:
+        html = with_section_links(html, editor.section_url)
+    if not (editor.add_url or editor.drafts):
         return html
 
     def link(match: re.Match) -> str:
@@ -122,3 +148,20 @@ def with_editor_links(html: str, editor: EditorTools | None) -> str:
         )
 
     return MISSING_LINK_RE.sub(link, html)
+
+
+def with_section_links(html: str, section_url: str) -> str:
+    """The page with an "edit" link beside each section's heading, to the
+    section form (articles/admin/section_edit.py). The anchor and heading
+    come from the stored page, already escaped; the anchor is quoted again
+    as a URL's path segment."""
+
+    def link(match: re.Match) -> str:
+        anchor, heading = unescape(match.group(1)), match.group(2)
+        url = escape(section_url.format(anchor=quote(anchor, safe="")))
+        return (
+            f'{match.group(0)} <span class="section-edit">[<a href="{url}"'
+            f' aria-label="Edit the section {heading}">edit</a>]</span>'
+        )
+
+    return SECTION_ANCHOR_RE.sub(link, html)

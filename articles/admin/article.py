@@ -36,6 +36,7 @@ from .citations import InfoboxCitationInline, ReferenceInline
 from .history_views import HistoryViews, revisions_of
 from .import_views import ImportViews
 from .ordered import OrderedInline, OrderedMixin
+from .section_edit import SectionEditViews
 
 
 def infobox_list_inline(storage: Storage) -> type[OrderedInline]:
@@ -172,6 +173,9 @@ class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
             path("import/", view(csrf_exempt(imports.upload_view)), name=f"{name}_import"),
             path("import/<int:job_id>/", view(imports.job_view), name=f"{name}_import_job"),
             path("needs-sources/", view(self.needs_sources.view), name=f"{name}_needs_sources"),
+            # One section at a time (articles/admin/section_edit.py).
+            path("<path:object_id>/section/<str:anchor>/", view(SectionEditViews(self).view),
+                 name=f"{name}_section"),
             path("<path:object_id>/history/compare/", view(history.compare_view),
                  name=f"{name}_compare"),
             path("<path:object_id>/history/<int:revision_id>/revert/", view(history.revert_view),
