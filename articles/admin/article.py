@@ -33,7 +33,8 @@ from . import change_form, citations, create_related, verifiability
 from .keyed import KeyedWrites
 from .change_form import WIKITEXT_FIELDS, ArticleAdminForm, InfoboxRowForm, SectionForm, SeeAlsoForm
 from .citations import InfoboxCitationInline, ReferenceInline
-from .history_views import HistoryViews, revisions_of
+from .actions import ACTIONS
+from .history_views import HistoryViews, history_context
 from .import_views import ImportViews
 from .ordered import OrderedInline, OrderedMixin
 from .section_edit import SectionEditViews
@@ -133,6 +134,7 @@ class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
     autocomplete_fields = ["origin_country", "host_country"]
     date_hierarchy = "updated"
     save_on_top = True
+    actions = ACTIONS  # publish, unpublish (articles/admin/actions.py), beside delete
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "tags", "description", "lead"]}),
         ("Infobox", {"fields": [
@@ -198,8 +200,8 @@ class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
     def history_view(self, request, object_id, extra_context=None):
         # The admin's history page, listing the revisions to compare and revert.
         article = self.get_object(request, unquote(object_id))
-        revisions = revisions_of(article) if article else []
-        return super().history_view(request, object_id, {**(extra_context or {}), "revisions": revisions})
+        history = history_context(request, article) if article else {}
+        return super().history_view(request, object_id, {**(extra_context or {}), **history})
 
     def get_queryset(self, request):
         return verifiability.with_cited_share(super().get_queryset(request))

@@ -1,6 +1,13 @@
 """The article's history in the admin: its revisions listed on the admin's
 history page, a diff between any two, and revert to one of them.
 
+The history page (``ArticleAdmin.history_view`` with ``history_context``)
+is one table of revisions, newest first, a page of ``HISTORY_PER_PAGE`` at
+a time: time to the second, author, edit summary, size change of the
+wiki-text (``articles.revision_sizes``) and a link comparing each revision
+with the one before it. Its queries do not grow with the revisions: one
+count, one page of revisions with their authors, one for their versions.
+
 ``ArticleAdmin.get_urls`` routes ``<id>/history/compare/`` and
 ``<id>/history/<revision>/revert/`` to ``HistoryViews``; the states and diffs
 of revisions are ``articles.revision_diff``, the revert ``article_revert``.
@@ -8,20 +15,26 @@ of revisions are ``articles.revision_diff``, the revert ``article_revert``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
+from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from reversion.models import Revision, Version
 
 from .. import revision_diff
+from ..revision_sizes import signed_bytes, wikitext_sizes
 from ..models import Article
 from ..services import RevertRefused, article_revert
 
 COMPARE_TEMPLATE = "admin/articles/article/revision_compare.html"
 REVERT_TEMPLATE = "admin/articles/article/revision_revert.html"
+HISTORY_PER_PAGE = 50
 
 
 def revisions_of(article: Article) -> list[Revision]:
@@ -32,6 +45,53 @@ def revisions_of(article: Article) -> list[Revision]:
             "revision__user", "revision__origin"
         )
     ]
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One revision as the history page's table shows it."""
+
+    revision: Revision
+    size: int | None  # bytes of wiki-text; None when the revision holds no article
+    change: str  # "+120", "\u221235", "0", or "" when the size is unknown
+    growth: str  # "grew", "shrank" or "same": the class of the change's cell
+    previous: Revision | None  # the revision before it, to compare with
+
+
+def history_context(request, article: Article) -> dict:
+    """The history page's table of ``article``'s revisions, the page of them
+    the request asks for (``?p=``, as the admin's own lists)."""
+    versions = (
+        Version.objects.get_for_object(article)
+        .order_by("-revision__date_created", "-pk")
+        .select_related("revision__user", "revision__origin")
+    )
+    paginator = Paginator(versions, HISTORY_PER_PAGE)
+    page = paginator.get_page(request.GET.get(PAGE_VAR, 1))
+    # One revision past the page: the one the page's oldest row compares with.
+    start = (page.number - 1) * HISTORY_PER_PAGE
+    revisions = [v.revision for v in versions[start : start + HISTORY_PER_PAGE + 1]] if paginator.count else []
+    sizes = wikitext_sizes(r.pk for r in revisions)
+    rows = []
+    for index, revision in enumerate(revisions[:HISTORY_PER_PAGE]):
+        previous = revisions[index + 1] if index + 1 < len(revisions) else None
+        size = sizes.get(revision.pk)
+        before = sizes.get(previous.pk) if previous else 0
+        change = size - before if size is not None and before is not None else None
+        rows.append(HistoryRow(
+            revision=revision,
+            size=size,
+            change="" if change is None else signed_bytes(change),
+            growth="" if change is None else "grew" if change > 0 else "shrank" if change < 0 else "same",
+            previous=previous,
+        ))
+    return {
+        "history_rows": rows,
+        "history_page": page,
+        "history_page_range": paginator.get_elided_page_range(page.number) if paginator.num_pages > 1 else [],
+        "history_latest": rows[0].revision if rows and page.number == 1 else None,
+        "page_var": PAGE_VAR,
+    }
 
 
 class HistoryViews:
