@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path, register_converter, reverse
 from django.views.decorators.http import require_safe
 
@@ -24,8 +25,16 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
+@require_safe
+def favicon_ico(request):
+    # Browsers ask for /favicon.ico whatever the page links; the icon is the
+    # SVG that base.html links (its hashed, immutable static address).
+    return HttpResponseRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", favicon_ico, name="favicon"),
     path("admin/", admin.site.urls),
     # For machines: the sitemap index and its sections, the Atom feed, JSON.
     path(
