@@ -138,6 +138,8 @@ def page_keys(path: str, query: dict[str, str] | None = None) -> list[str]:
             keys.append(letter_key(letter))
         else:
             keys.append(INDEX_ALL)
+    elif name in INDEX_PAGES:
+        keys.extend(index_page_keys(name, match.kwargs))
     elif "slug" in match.kwargs and "kind" in match.kwargs:
         keys.append(term_key(match.kwargs["kind"], match.kwargs["slug"]))
     return keys
@@ -352,6 +354,7 @@ class Change:
         (which list them) and the articles naming them."""
         new = [pk for pk in pks if pk is not None and pk not in self._people]
         self._people.update(new)
+        self.touch(PEOPLE_INDEX)  # the index lists every person
         if new:
             self.touch(*_person_keys(new))
             self._named_articles(new, PersonMention, "person")
@@ -362,6 +365,7 @@ class Change:
         them or about a community living there."""
         new = [pk for pk in pks if pk is not None and pk not in self._places]
         self._places.update(new)
+        self.touch(PLACES_INDEX)  # the index lists every place
         if new:
             self.touch(*_place_keys(new))
             self._named_articles(new, PlaceMention, "place")
@@ -457,3 +461,30 @@ def content_change() -> Iterator[Change]:
             pagecache.keys_changed(keys)
     finally:
         _local.change = None
+
+# --- the index pages and "What links here" ------------------------------------------
+
+PEOPLE_INDEX = "Lp"  # /people/: every write of a person
+PLACES_INDEX = "Lq"  # /places/: every write of a place
+# Each index counts published articles: any change to what lists show of
+# one (its mentions, places, tags, languages, religions, status) touches
+# HOME, as it does for the home page. "What links here" changes with any
+# article's links, See also or Related, which no key of its own follows:
+# RECENT (every article write), as the feed.
+INDEX_PAGES = {
+    "person-index": (HOME, PEOPLE_INDEX),
+    "place-index": (HOME, PLACES_INDEX),
+    "tag-index": (HOME,),
+    "languages-index": (HOME,),
+    "religions-index": (HOME,),
+    "article-links": (RECENT,),
+}
+
+
+def index_page_keys(name: str, kwargs: dict) -> list[str]:
+    """The keys of an index page or of an article's "What links here"
+    (its article's key too: a rename moves it on)."""
+    keys = list(INDEX_PAGES[name])
+    if name == "article-links":
+        keys.append(article_key(kwargs["slug"]))
+    return keys

@@ -10,13 +10,14 @@ from .models import Article
 
 
 class StaticViewSitemap(Sitemap):
-    """The home page and the A–Z index."""
+    """The home page, the A–Z index and the index pages."""
 
     changefreq = "daily"
     priority = 0.6
 
     def items(self):
-        return ["home", "article-index"]
+        return ["home", "article-index", "person-index", "place-index", "languages-index",
+                "religions-index", "tag-index"]
 
     def location(self, item: str) -> str:
         return reverse(item)

@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
@@ -10,6 +10,7 @@ from taggit.models import Tag
 from encyclopedia import fastpath
 from encyclopedia.pagecache import page_cache
 from .editor_tools import can_preview, editor_tools, with_editor_links
+from .index_selectors import article_by_address
 from .lookups import former_slug_redirect
 from .infobox import TERM_STORAGE
 from .models import Article
@@ -42,7 +43,12 @@ def article_detail(request, slug: str):
     if row is None:
         moved = former_slug_redirect(slug, drafts=previewing)
         if moved is None:
-            raise Http404("No article at this address.")
+            # A Wikipedia-style address that the slug pattern lets through
+            # (/wiki/Russians_in_Afghanistan/): the article's own, for good.
+            article = article_by_address(slug)
+            if article is None or article.slug == slug:
+                raise Http404("No article at this address.")
+            return redirect(article, permanent=True)
         return moved
     page = page_of(row, request.build_absolute_uri("/")[:-1])
     if not previewing:
