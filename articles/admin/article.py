@@ -37,6 +37,7 @@ from .actions import ACTIONS
 from .history_views import HistoryViews, history_context
 from .import_views import ImportViews
 from .ordered import OrderedInline, OrderedMixin
+from .preview import PreviewViews
 from .section_edit import SectionEditViews
 
 
@@ -169,6 +170,7 @@ class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
         name = f"{self.opts.app_label}_{self.opts.model_name}"
         view = self.admin_site.admin_view
         imports, history = self.import_views, self.history_views
+        sections = SectionEditViews(self)
         return [
             # csrf_exempt only so that the view can refuse an oversized upload
             # before anything reads the body; its steps are csrf_protect'ed.
@@ -176,8 +178,13 @@ class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
             path("import/<int:job_id>/", view(imports.job_view), name=f"{name}_import_job"),
             path("needs-sources/", view(self.needs_sources.view), name=f"{name}_needs_sources"),
             # One section at a time (articles/admin/section_edit.py).
-            path("<path:object_id>/section/<str:anchor>/", view(SectionEditViews(self).view),
+            path("<path:object_id>/section/<str:anchor>/", view(sections.view),
                  name=f"{name}_section"),
+            # Show preview and Show changes (articles/admin/preview.py).
+            path("<path:object_id>/section/<str:anchor>/preview/", view(sections.preview_view),
+                 name=f"{name}_section_preview"),
+            path("<path:object_id>/preview/", view(PreviewViews(self).change_view),
+                 name=f"{name}_preview"),
             path("<path:object_id>/history/compare/", view(history.compare_view),
                  name=f"{name}_compare"),
             path("<path:object_id>/history/<int:revision_id>/revert/", view(history.revert_view),

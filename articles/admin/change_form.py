@@ -29,6 +29,9 @@ from .sources import marker_problem
 # clean) and the title of an article saved with nothing changed.
 _CONFLICTS_ATTRIBUTE = "_edit_conflicts"
 _NOTHING_CHANGED_ATTRIBUTE = "_nothing_changed"
+# Set on a request by articles/admin/preview.py: show the posted form again
+# with its preview, and save nothing.
+PREVIEW_ATTRIBUTE = "_edit_preview"
 # The editor's edit summary, kept as the revision's comment (MediaWiki's
 # "Summary" box). Not a column of the article: a note on this one save.
 SUMMARY_FIELD = "edit_summary"
@@ -170,11 +173,22 @@ def fieldsets_with_base(fieldsets):
 
 
 def form_with_conflicts(form_class, request):
-    """The form class, made invalid by the conflicts of a merged POST."""
+    """The form class, made invalid by the conflicts of a merged POST, or
+    never valid for a preview (so that the admin shows it again, bound,
+    instead of saving it)."""
     conflicts = getattr(request, _CONFLICTS_ATTRIBUTE, None)
     if conflicts:
         return type(form_class.__name__, (form_class,), {"edit_conflicts": conflicts})
+    if getattr(request, PREVIEW_ATTRIBUTE, False):
+        return type(form_class.__name__, (form_class,), {"is_valid": _previewed})
     return form_class
+
+
+def _previewed(form) -> bool:
+    # Validated, so that the preview shows the form's real errors, if any;
+    # never valid, so that nothing is saved.
+    form.errors
+    return False
 
 
 def sign_base(context) -> None:

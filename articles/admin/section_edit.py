@@ -21,12 +21,13 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from .. import merge
 from ..models import Article, Section
 from ..selectors import anchored_sections
 from .change_form import SUMMARY_FIELD, WikiTextFormField, current_state, summary_field
+from .preview import fragment, preview_mode, section_preview, wants_fragment
 
 SECTIONS = "sections"  # the prefix of the change form's Section inline
 _HEADING = Section._meta.get_field("heading")
@@ -123,6 +124,32 @@ class SectionEditViews:
         })
         return self._render(request, article, anchor, form)
 
+    def preview_view(self, request: HttpRequest, object_id: str, anchor: str) -> HttpResponse:
+        """The section form shown again with the section's preview or its
+        changes above it (articles/admin/preview.py); nothing is saved."""
+        admin = self.model_admin
+        article = admin.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No article with this id.")
+        if not admin.has_change_permission(request, article):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:articles_article_section",
+                                                args=[article.pk, anchor]))
+        form = SectionEditForm(request.POST)
+        section = None
+        if form.is_valid():
+            section = article.sections.filter(pk=form.cleaned_data["section"]).first()
+            if section is None:
+                form.add_error(None, "That section is no longer in the article; edit it from "
+                                     "the whole article's form.")
+        preview = None if section is None else section_preview(
+            article, section, form.cleaned_data["heading"], form.cleaned_data["body"],
+            preview_mode(request))
+        if wants_fragment(request) and preview is not None:
+            return fragment(request, preview)
+        return self._render(request, article, anchor, form, edit_preview=preview)
+
     def _save(self, request, article: Article, anchor: str) -> HttpResponse:
         admin = self.model_admin
         form = SectionEditForm(request.POST)
@@ -183,17 +210,9 @@ class SectionEditViews:
             "original": article,
             "form": form,
             "change_url": reverse("admin:articles_article_change", args=[article.pk]),
-            "preview_url": _reverse_or_empty("admin:articles_article_section_preview",
-                                             args=[article.pk, anchor]),
+            "preview_url": reverse("admin:articles_article_section_preview",
+                                   args=[article.pk, anchor]),
             **extra,
         }
         return TemplateResponse(request, "admin/articles/article/section_form.html", context)
 
-
-def _reverse_or_empty(name: str, args) -> str:
-    # The preview is its own step (articles/admin/preview.py); without it
-    # the form still saves.
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
