@@ -84,7 +84,9 @@ def test_with_the_page_cache_a_miss_is_answered_and_stored(site, seed_fixture,
     assert django.calls == 1
     Article.objects.filter(pk=seed_fixture.pk).update(lead_html="<p>A fresh lead.</p>")
 
-    with django_assert_num_queries(14):  # the stored page is out of date: built again
+    # The stored page is out of date: built again (15 with the page
+    # information's revision count).
+    with django_assert_num_queries(15):
         _, _, body = call(app, ARTICLE_URL)
     assert django.calls == 1
     assert b"<p>A fresh lead.</p>" in body and body == fresh(ARTICLE_URL)

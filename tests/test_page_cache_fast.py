@@ -151,7 +151,8 @@ def fresh(url: str) -> bytes:
 def test_hit_has_the_bytes_and_headers_django_sent(site, seed_fixture,
                                                    django_assert_num_queries):
     app, django = site
-    with django_assert_num_queries(14):  # the page built, and stored
+    # The page built (with its revision count, for the page information), and stored.
+    with django_assert_num_queries(15):
         status, headers, body = call(app, ARTICLE_URL)
     assert django.calls == 1
 

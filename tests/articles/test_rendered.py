@@ -162,7 +162,9 @@ def test_a_deploy_that_changes_the_templates_renders_every_stored_page_again(
 
     monkeypatch.setattr(rendered, "render_version", lambda: "another-version")
 
-    with django_assert_num_queries(14):  # built again, and stored under the new version
+    # Built again (with the page information's revision count), and stored
+    # under the new version.
+    with django_assert_num_queries(15):
         client.get(article.get_absolute_url())
     assert ArticleRender.objects.get(pk=article.pk).version == "another-version"
     with django_assert_num_queries(1):

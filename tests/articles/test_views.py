@@ -210,10 +210,11 @@ def test_article_page_query_count_is_fixed_whatever_the_size(
     # sections, population figures, infobox lists (related groups with their
     # articles' slugs among them), extra rows, see also, mentions, tags,
     # related articles, the citations, the references with their sources,
-    # the interlanguage links, and the stored page written.
-    with django_assert_num_queries(14):
+    # the interlanguage links, the revision count (the page information
+    # block), and the stored page written.
+    with django_assert_num_queries(15):
         small_html = client.get(small.get_absolute_url()).content.decode()
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         big_html = client.get(big.get_absolute_url()).content.decode()
     # Every request after that: the article with its stored page.
     with django_assert_num_queries(1):
