@@ -50,6 +50,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
 
 from ..models import Article, ImportJob
+from .import_render import rendered_new_articles
 from ..services import (
     ImportFailed, ImportPlan, ImportResult, articles_import, articles_import_plan,
 )
@@ -127,6 +128,7 @@ class Upload:
     sources: list[tuple[str, bytes]]
     status: str
     latest_only: bool = False
+    drafts: bool = False  # every article a draft, the existing ones unpublished too
 
 
 def skipped_text(skipped: dict[str, int]) -> str:
@@ -181,6 +183,15 @@ class ImportForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
         help_text="Articles that already exist keep their status.",
+    )
+    drafts = forms.BooleanField(
+        label="Import as drafts",
+        required=False,
+        help_text=(
+            "Every imported article is unpublished: new ones are created as drafts and "
+            "existing ones become drafts (the status above is then ignored). For MediaWiki "
+            "files, new articles only."
+        ),
     )
     history = forms.BooleanField(
         label="Import the history (every revision)",
@@ -237,9 +248,12 @@ class ImportForm(forms.Form):
         """The files and options of a valid form."""
         sources = self.sources()
         kind = MEDIAWIKI if is_mediawiki_file(sources[0][0]) else WIKITEXT
+        drafts = self.cleaned_data["drafts"]
         return Upload(
-            kind=kind, sources=sources, status=self.cleaned_data["status"],
+            kind=kind, sources=sources,
+            status=Article.Status.DRAFT if drafts else self.cleaned_data["status"],
             latest_only=kind == MEDIAWIKI and not self.cleaned_data["history"],
+            drafts=drafts,
         )
 
 
@@ -290,6 +304,10 @@ class ImportViews:
                 form.add_error("files", f"Nothing was imported: {exc}")
             else:
                 token = self._keep(request, upload)
+                # Wiki-text only: a MediaWiki page's text is converted on import.
+                rendered = {} if report else rendered_new_articles(
+                    sources=upload.sources, plan=plan, status=upload.status
+                )
                 context = {
                     **self._context(request, "Import wiki-text: preview"),
                     "plan": plan,
@@ -297,7 +315,8 @@ class ImportViews:
                     "upload": upload,
                     "status_label": Article.Status(upload.status).label.lower(),
                     "mediawiki": report,
-                    "rows": self._preview_rows(plan, report),
+                    "rows": [{**row, "rendered": rendered.get(row["item"].name)}
+                             for row in self._preview_rows(plan, report)],
                     "skipped": skipped_text(report.skipped) if report else "",
                 }
                 return TemplateResponse(request, self.preview_template, context)
@@ -396,7 +415,7 @@ class ImportViews:
                         [result.title, result.article_id, result.created]
                         for result in articles_import(
                             sources=upload.sources, on_progress=count_and_log,
-                            user=request.user, status=upload.status,
+                            user=request.user, status=upload.status, drafts=upload.drafts,
                         )
                     ]
             except ImportFailed as exc:
@@ -518,6 +537,7 @@ class ImportViews:
             "kind": upload.kind,
             "status": upload.status,
             "latest_only": upload.latest_only,
+            "drafts": upload.drafts,
             "files": [
                 [name, base64.b64encode(data).decode("ascii")] for name, data in upload.sources
             ],
@@ -539,6 +559,7 @@ class ImportViews:
             sources=[(name, base64.b64decode(data)) for name, data in kept["files"]],
             status=kept["status"],
             latest_only=kept.get("latest_only", False),
+            drafts=kept.get("drafts", False),
         )
 
     def _job_url(self, job: ImportJob) -> str:

@@ -79,6 +79,7 @@ def articles_import(
     user=None,
     status: str = Article.Status.PUBLISHED,
     origins: Mapping[str, RevisionMeta] | None = None,
+    drafts: bool = False,
 ) -> list[ImportResult]:
     """Import wiki-text files, all or nothing.
 
@@ -90,7 +91,13 @@ def articles_import(
     article gets ``status``. Each article gets a revision by ``user`` (None
     for the command line), or, for a file named in ``origins``, the date,
     contributor and comment of the wiki revision it was made from.
+
+    ``drafts``: every imported article ends a draft, the existing ones
+    unpublished too (the admin's "import as drafts", ``import_articles
+    --drafts``); ``status`` is then ignored.
     """
+    if drafts:
+        status = Article.Status.DRAFT
     sources = list(sources)
     results: list[ImportResult] = []
     batches = -(-len(sources) // IMPORT_BATCH)
@@ -102,7 +109,8 @@ def articles_import(
     with _render_pool(names, batches=batches) as pool, _Collections(batches) as collections:
         with content_change() as change, transaction.atomic():
             change.titles(titles)
-            run = _ImportRun(titles, names, user=user, status=status, origins=origins or {})
+            run = _ImportRun(titles, names, user=user, status=status, origins=origins or {},
+                             drafts=drafts)
             # A pipeline: batch k is rendered (in the pool) while k-1 is written.
             waiting: _Batch | None = None
             for docs in _parsed_batches(sources, pool, kept):
@@ -269,6 +277,7 @@ class _ImportRun:
     def __init__(
         self, titles: list[str], names: NameIndex, *, user=None,
         status: str = Article.Status.PUBLISHED, origins: Mapping[str, RevisionMeta],
+        drafts: bool = False,
     ):
         self.names = names
         self.user = user
@@ -281,6 +290,13 @@ class _ImportRun:
                 "pk", "title", "slug", "status"
             ):
                 self.existing[title] = (pk, slug, status)
+        self.drafts = drafts
+        # Published articles this import makes drafts: links to them go.
+        self.unpublished = [t for t, (_, _, s) in self.existing.items()
+                            if drafts and s == Article.Status.PUBLISHED]
+        if drafts:
+            self.existing = {t: (pk, slug, Article.Status.DRAFT)
+                             for t, (pk, slug, _) in self.existing.items()}
         self.created_slugs = _new_slugs([t for t in titles if t not in self.existing])
         self.imported_ids: set[int] = set()
         # The people and places the articles name, by id, read once (up to
@@ -363,6 +379,8 @@ class _ImportRun:
                 slug=self.created_slugs[doc.title],
                 status=self.status,
             )
+            if self.drafts:
+                article.status = Article.Status.DRAFT
             try:
                 built.append(_build_article(article, doc, terms, cited))
             except ValidationError as exc:
@@ -420,7 +438,9 @@ class _ImportRun:
             b.article.updated = now
             Article.updated.field.pre_save(b.article, add=False)
         Article.objects.bulk_update(
-            [b.article for b in updated], _ARTICLE_IMPORT_FIELDS, batch_size=100
+            [b.article for b in updated],
+            [*_ARTICLE_IMPORT_FIELDS, "status"] if self.drafts else _ARTICLE_IMPORT_FIELDS,
+            batch_size=100,
         )
         ids = [b.article.pk for b in updated]
         for model, _ in _BUILT_ROWS[:-2]:
@@ -471,7 +491,8 @@ class _ImportRun:
             if (created_published if title in self.created_slugs
                 else self.existing[title][2] == Article.Status.PUBLISHED)
         ]
-        for chunk in _chunks(published):
+        # Unpublished ones too: their See also rows elsewhere lose the target.
+        for chunk in _chunks(published + self.unpublished):
             SeeAlso.objects.filter(target_title__in=chunk).update(
                 target=Subquery(
                     Article.objects.published()
@@ -479,7 +500,7 @@ class _ImportRun:
                     .values("pk")[:1]
                 )
             )
-        for chunk in _chunks(list(self.created_slugs)):
+        for chunk in _chunks([*self.created_slugs, *self.unpublished]):
             linking = set(
                 WikiLink.objects.filter(target_title__in=chunk).values_list("article_id", flat=True)
             )

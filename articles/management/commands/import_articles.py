@@ -26,8 +26,13 @@ class Command(BaseCommand):
             help="The status of the articles created (default: published); an article "
             "updated keeps its own.",
         )
+        parser.add_argument(
+            "--drafts", action="store_true",
+            help="Import every article as a draft: the articles created, and the existing "
+            "ones updated, are unpublished (--status is then ignored).",
+        )
 
-    def handle(self, *args, paths, status, **options):
+    def handle(self, *args, paths, status, drafts=False, **options):
         files = self._files(paths)
         verbosity = options["verbosity"]
         bar = ProgressBar(self.stdout, total=len(files)) if (
@@ -44,7 +49,7 @@ class Command(BaseCommand):
         try:
             results = articles_import(
                 sources=[(str(path), path) for path in files], on_progress=progress,
-                status=status,
+                status=status, drafts=drafts,
             )
         except ImportFailed as exc:
             if bar:
@@ -56,7 +61,8 @@ class Command(BaseCommand):
             created = sum(result.created for result in results)
             self.stdout.write(self.style.SUCCESS(
                 f"Imported {len(results)} article(s): {created} created, "
-                f"{len(results) - created} updated."
+                f"{len(results) - created} updated"
+                + (", all of them drafts." if drafts else ".")
             ))
 
     def _files(self, paths: list[str]) -> list[Path]:
