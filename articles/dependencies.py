@@ -39,7 +39,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import Resolver404, resolve
 
-from people.models import Person, Place
+from people.models import Alias, Person, Place
 
 from . import rendered
 from .communities import community_from_title
@@ -269,6 +269,36 @@ def _person_keys(pks: Iterable[int]) -> set[str]:
         .values_list("slug", flat=True)}
 
 
+def _person_names(pks: Iterable[int]) -> set[str]:
+    pks = list(pks)
+    return set(Person.objects.filter(pk__in=pks).values_list("name", flat=True)) | set(
+        Alias.objects.filter(person_id__in=pks).values_list("name", flat=True))
+
+
+def _place_names(pks: Iterable[int]) -> set[str]:
+    return set(Place.objects.filter(pk__in=list(pks)).values_list("name", flat=True))
+
+
+def _naming(names: set[str]) -> list[str]:
+    """The slugs of the articles whose [[links]], See also or infobox
+    Related name one of ``names``: where no article has the title, their
+    page links the place or person of that name (``lookups.name_targets``,
+    any case for a place), so it changes when one is created, renamed,
+    given an alias or deleted."""
+    slugs: set[str] = set()
+    names_sorted = sorted(names)
+    for start in range(0, len(names_sorted), REVERSE_BATCH):
+        chunk = names_sorted[start : start + REVERSE_BATCH]
+        for model, column in ((WikiLink, "target_title"), (SeeAlso, "target_title"),
+                              (RelatedGroup, "title")):
+            wanted = Q()
+            for name in chunk:
+                wanted |= Q(**{f"{column}__iexact": name})
+            slugs.update(model.objects.filter(wanted).values_list("article__slug", flat=True)
+                         .order_by())
+    return sorted(slugs)
+
+
 # A place's page shows this many levels of the places above it.
 PLACE_DEPTH = 3
 
@@ -296,6 +326,7 @@ class Change:
         self._people: set[int] = set()
         self._places: set[int] = set()
         self._render: set[int] = set()
+        self._names: set[str] = set()  # of the people and places written, before and after
 
     def touch(self, *keys: str) -> None:
         self.keys.update(keys)
@@ -356,6 +387,7 @@ class Change:
         self._people.update(new)
         self.touch(PEOPLE_INDEX)  # the index lists every person
         if new:
+            self._names |= _person_names(new)
             self.touch(*_person_keys(new))
             self._named_articles(new, PersonMention, "person")
 
@@ -367,6 +399,7 @@ class Change:
         self._places.update(new)
         self.touch(PLACES_INDEX)  # the index lists every place
         if new:
+            self._names |= _place_names(new)
             self.touch(*_place_keys(new))
             self._named_articles(new, PlaceMention, "place")
 
@@ -425,6 +458,9 @@ class Change:
                 if state.host:
                     hosts.add(state.host)
         showing = _showing(titles, groups, hosts) if titles or groups or hosts else []
+        names = self._names | _person_names(self._people) | _place_names(self._places)
+        if names:
+            showing = sorted(set(showing) | set(_naming(names)))
         self.touch(*(article_key(slug) for slug in showing))
         rendered.stale(pks=self._before, slugs=showing)
         rendered.render_now([pk for pk in self._render if pk in after])

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html import escape
+from html import escape, unescape
 
 import cffi
 import nh3
@@ -65,6 +65,35 @@ def render(text: str, urls: Mapping[str, str], *, markers: MarkerHTML | None = N
     (a marker is opaque to Markdown: a "|" in its locator splits no table
     cell, a "*" starts no emphasis); without, markers are text."""
     return _cleaner.clean(_to_html(text, urls, markers))
+
+
+# A missing [[link]] as render() stores it (after nh3, which escapes the
+# title's & and " and the label's & < >).
+_MISSING_RE = re.compile(r'<span class="missing" title="([^"<>]*): no article yet">([^<>]*)</span>')
+
+
+def missing_link_titles(html: str) -> set[str]:
+    """The titles of the [[links]] that ``html`` (from ``render``) shows as missing."""
+    return {unescape(match.group(1)) for match in _MISSING_RE.finditer(html)}
+
+
+def link_missing(html: str, urls: Mapping[str, str]) -> str:
+    """``html`` (from ``render``) with the missing [[links]] whose title
+    ``urls`` maps made links to that URL: the stored text links articles,
+    and the page links what no article has but a place or person does
+    (``lookups.name_targets``), read when the page is built so that a new
+    person or place needs no article rendered again."""
+    if not urls or "missing" not in html:
+        return html
+
+    def link(match: re.Match[str]) -> str:
+        url = urls.get(unescape(match.group(1)))
+        if not url:
+            return match.group(0)
+        # As nh3 writes the links it keeps.
+        return f'<a href="{escape(url)}" rel="noopener noreferrer">{match.group(2)}</a>'
+
+    return _MISSING_RE.sub(link, html)
 
 
 def _render_wikilink(title: str, label: str, urls: Mapping[str, str]) -> str:

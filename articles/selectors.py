@@ -7,15 +7,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from babel import Locale, UnknownLocaleError
-from django.db.models import CharField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Exists, F, OuterRef, Subquery, Value
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from reversion.models import Version
 
-from people.models import Place
-
-from . import wikitext
+from . import markdown, wikitext
 from .citations import (
     CitationRenderer,
     CitedSource,
@@ -25,8 +23,8 @@ from .citations import (
     note_id,
     use_id,
 )
-from .communities import community_from_title, reverse_community_title
 from .infobox import INFOBOX_EXTRA_PLACE, INFOBOX_PLACE, ROW_STORAGE, STORAGE
+from .lookups import name_targets
 from .models import (
     Article,
     ArticleReference,
@@ -38,6 +36,8 @@ from .models import (
     Section,
     Source,
 )
+# Link and the related communities live in related.py; imported from here too.
+from .related import Link, RelatedGroup, related_articles, see_also_titles, without_titles
 from .wikitext.infobox import Kind
 
 TOC_MIN_SECTIONS = 3
@@ -46,13 +46,6 @@ RESERVED_ANCHORS = frozenset({
     "see-also", "infobox", "mentions", "related", "contents", "references", "general-references",
 })
 CITATION_IDS = ("cite-note-", "cite-ref-")  # articles.citations.note_id, use_id
-
-
-@dataclass(frozen=True)
-class Link:
-    text: str
-    url: str = ""  # empty: no page (yet)
-    missing: bool = False  # an article title without a published article: the missing style
 
 
 @dataclass(frozen=True)
@@ -86,12 +79,6 @@ class PageReference:
 class PageSection:
     section: Section
     anchor: str
-
-
-@dataclass(frozen=True)
-class RelatedGroup:
-    label: str
-    links: list[Link]
 
 
 @dataclass(frozen=True)
@@ -153,6 +140,9 @@ class ArticlePage:
     # Numbered in order of first use, then the general references.
     references: list[PageReference] = field(default_factory=list)
     languages: list[LanguageLink] = field(default_factory=list)
+    # See also as links (includes/see_also.html): to the article, else to
+    # the place or person of that name, else missing.
+    see_also_links: list[Link] = field(default_factory=list)
     # The page information block (includes/page_info.html).
     revisions: int = 0
 
@@ -185,7 +175,7 @@ def article_page(*, article: Article) -> ArticlePage:
     )
     see_also = list(see_also)
     references, infobox_citations = article_references(article)
-    return ArticlePage(
+    return _link_names(ArticlePage(
         languages=interlanguage_links(article),
         article=article,
         infobox=infobox_lines(article, figures, infobox_citations),
@@ -195,10 +185,51 @@ def article_page(*, article: Article) -> ArticlePage:
         places=places,
         tags=sorted(article.tags.all(), key=lambda tag: tag.name.casefold()),
         chart=population_chart(figures),
-        related=without_titles(related_articles(article), _see_also_titles(see_also)),
+        related=without_titles(related_articles(article), see_also_titles(see_also)),
         references=references,
         revisions=revision_count(article),
-    )
+    ))
+
+
+def _link_names(page: ArticlePage) -> ArticlePage:
+    """``page`` with the titles no article has linked to the place or
+    person of that name or alias, where there is one (issue 15: [[Kabul]]
+    goes to /places/kabul/): in the lead and sections, See also, the
+    infobox and the related communities. One query, none when nothing is
+    missing. Done when the page is built (stored when written), so that
+    creating, renaming or deleting a person or place renders no article's
+    text again: ``dependencies`` marks the pages naming them stale."""
+    article = page.article
+    html = [article.lead_html, *(item.section.body_html for item in page.sections)]
+    titles = set().union(*(markdown.missing_link_titles(text) for text in html))
+    titles |= {row.target_title for row in page.see_also if not row.target_id}
+    titles |= {link.text for line in page.infobox for link in line.values if link.missing}
+    titles |= {link.text for group in page.related for link in group.links if not link.url}
+    urls = name_targets(titles) if titles else {}
+
+    def linked(link: Link) -> Link:
+        url = urls.get(link.text) if link.missing or not link.url else None
+        return Link(link.text, url) if url else link
+
+    page.see_also_links = [
+        Link(row.target.title, row.target.get_absolute_url()) if row.target_id
+        else linked(Link(row.target_title, missing=True))
+        for row in page.see_also
+    ]
+    if not urls:
+        return page
+    # The page's own copies: the stored text keeps article links only.
+    article.lead_html = markdown.link_missing(article.lead_html, urls)
+    for item in page.sections:
+        item.section.body_html = markdown.link_missing(item.section.body_html, urls)
+    page.infobox = [
+        InfoboxLine(line.label, tuple(linked(link) for link in line.values), line.citations)
+        for line in page.infobox
+    ]
+    page.related = [
+        RelatedGroup(group.label, [linked(link) for link in group.links]) for group in page.related
+    ]
+    return page
 
 
 def revision_count(article: Article) -> int:
@@ -456,101 +487,6 @@ def language_name(code: str) -> str:
     except (ValueError, UnknownLocaleError):
         return code
     return locale.get_display_name(locale) or code
-
-
-def _see_also_titles(rows: list[SeeAlso]) -> set[str]:
-    """The titles See also shows: a linked row shows its target's title."""
-    return {row.target.title if row.target_id else row.target_title for row in rows} | {
-        row.target_title for row in rows}
-
-
-def without_titles(groups: list[RelatedGroup], titles: set[str]) -> list[RelatedGroup]:
-    """``groups`` without the links to ``titles`` (what See also already
-    shows: a reader should not meet the same title twice), and without the
-    groups left empty, so that the block goes when See also holds it all."""
-    kept = [
-        RelatedGroup(group.label, [link for link in group.links if link.text not in titles])
-        for group in groups
-    ]
-    return [group for group in kept if group.links]
-
-
-def related_articles(article: Article) -> list[RelatedGroup]:
-    """Communities related by data alone: the same group in other countries,
-    other groups in the same country, and the reverse community. Titles come
-    from published articles and from See also rows naming missing ones."""
-    group = article.origin_group
-    host: Place | None = article.host_country
-    origin: Place | None = article.origin_country
-    if not group and host is None:
-        return []
-    reverse_title = reverse_community_title(host=host, origin=origin)
-    # One SELECT a condition, joined by UNION (which also drops repeats): an
-    # OR of them leads SQLite's planner, which has no statistics, to read
-    # every published article or every unlinked row instead of the indexes
-    # (Article's article_group_status, article_host_status and unique title;
-    # SeeAlso's seealso_group_unlinked, _host_unlinked, _title_unlinked).
-    wanted: list[Q] = []
-    missing: list[Q] = []
-    if group:
-        wanted.append(Q(origin_group=group))
-        missing.append(Q(target_group=group))
-    if host is not None:
-        wanted.append(Q(host_country=host))
-        missing.append(Q(target_host=host.name))
-    if reverse_title:
-        wanted.append(Q(title=reverse_title))
-        missing.append(Q(target_title=reverse_title))
-    text = CharField()
-    existing = [
-        Article.objects.published()
-        .filter(condition)
-        .exclude(pk=article.pk)
-        .annotate(group=F("origin_group"), host=F("host_country__name"))
-        .values_list("title", "slug", "group", "host")
-        .order_by()
-        for condition in wanted
-    ]
-    unwritten = [
-        # Only what published articles list: a draft's See also is not public.
-        SeeAlso.objects.filter(
-            condition, target__isnull=True, article__status=Article.Status.PUBLISHED
-        )
-        .exclude(target_title=article.title)
-        .annotate(slug=Value("", text), group=Value("", text), host=Value("", text))
-        .values_list("target_title", "slug", "group", "host")
-        .order_by()
-        for condition in missing
-    ]
-    first, *others = [*existing, *unwritten]
-    found: dict[str, tuple[str, str, str]] = {}
-    for title, slug, row_group, row_host in first.union(*others).order_by("title")[:200]:
-        if not slug:
-            parsed = community_from_title(title)
-            if parsed is None or title in found:
-                continue
-            row_group, row_host = parsed
-        url = reverse("article-detail", kwargs={"slug": slug}) if slug else ""
-        if title not in found or url:
-            found[title] = (url, row_group or "", row_host or "")
-    if reverse_title and reverse_title not in found:
-        found[reverse_title] = ("", host.demonym, origin.name)
-
-    here = host.name if host else ""
-    groups = [
-        RelatedGroup(f"{group} in other countries", [
-            Link(title, url) for title, (url, g, h) in found.items()
-            if group and g == group and h != here and title != reverse_title
-        ]),
-        RelatedGroup(f"Other communities in {here}", [
-            Link(title, url) for title, (url, g, h) in found.items()
-            if here and h == here and g != group and title != reverse_title
-        ]),
-        RelatedGroup("The reverse community", [
-            Link(title, url) for title, (url, _g, _h) in found.items() if title == reverse_title
-        ]),
-    ]
-    return [g for g in groups if g.links]
 
 
 # --- sources -------------------------------------------------------------------
