@@ -62,6 +62,9 @@ ALL = "all"  # every page has it: bumped by a write this module cannot place
 RECENT = "Lr"  # feed and sitemap: every article write
 HOME = "Lh"
 INDEX_ALL = "Li"
+# The A–Z letters holding a published article: every index page links those
+# (articles/letters.py). Moved on when an article enters or leaves a letter.
+LETTERS = "La"
 SOURCES = "Ls"
 BATCH = 500
 # Past this many articles in one block (a large import), working out each
@@ -138,6 +141,7 @@ def page_keys(path: str, query: dict[str, str] | None = None) -> list[str]:
             keys.append(letter_key(letter))
         else:
             keys.append(INDEX_ALL)
+        keys.append(LETTERS)
     elif name in INDEX_PAGES:
         keys.extend(index_page_keys(name, match.kwargs))
     elif "slug" in match.kwargs and "kind" in match.kwargs:
@@ -449,6 +453,8 @@ class Change:
             if not (both and old.listed == new.listed):
                 for state in states:
                     self.touch(*state.lists)
+                if _letter_of(old) != _letter_of(new):
+                    self.touch(LETTERS)
             if both and old.shown == new.shown:
                 continue
             for state in states:
@@ -465,6 +471,14 @@ class Change:
         rendered.stale(pks=self._before, slugs=showing)
         rendered.render_now([pk for pk in self._render if pk in after])
         return self.keys
+
+
+def _letter_of(state: _State | None) -> str | None:
+    """The A–Z list holding the article in ``state``, None if none does
+    (not published, or no such article)."""
+    if state is None:
+        return None
+    return next((key for key in state.lists if key.startswith("Li") and key != INDEX_ALL), None)
 
 
 _local = threading.local()

@@ -12,6 +12,7 @@ from encyclopedia.pagecache import page_cache
 from .editor_tools import can_preview, editor_tools, with_editor_links
 from .index_selectors import article_by_address
 from .lookups import former_slug_redirect
+from .letters import letters_with_articles
 from .infobox import TERM_STORAGE
 from .models import Article
 from .rendered import EDITOR_TOOLS, page_of, page_row
@@ -77,7 +78,8 @@ def article_index(request):
     return render(
         request,
         "articles/article_index.html",
-        {"page_obj": page, "letters": LETTERS, "letter": letter},
+        {"page_obj": page, "letters": LETTERS, "letter": letter,
+         "present": letters_with_articles()},
     )
 
 
