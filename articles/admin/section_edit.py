@@ -34,9 +34,11 @@ _HEADING = Section._meta.get_field("heading")
 
 
 class SectionEditForm(forms.Form):
-    heading = forms.CharField(label="Heading", max_length=_HEADING.max_length)
+    # dir="auto": a heading or text in Arabic script reads right to left.
+    heading = forms.CharField(label="Heading", max_length=_HEADING.max_length,
+                              widget=forms.TextInput(attrs={"dir": "auto", "size": 60}))
     body = WikiTextFormField(label="Text", required=False,
-                             widget=forms.Textarea(attrs={"rows": 20, "cols": 90}))
+                             widget=forms.Textarea(attrs={"rows": 20, "cols": 90, "dir": "auto"}))
     edit_summary = summary_field()
     # The section edited (its row in the base) and the change form's base.
     section = forms.IntegerField(widget=forms.HiddenInput)
