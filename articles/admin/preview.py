@@ -28,7 +28,7 @@ from reversion.models import Version
 
 from .. import markdown, revision_diff, wikitext
 from ..citations import lenient_markers
-from ..lookups import resolve_titles
+from ..lookups import name_targets, resolve_titles
 from ..models import Article, Section
 from ..services.refresh import infobox_markers, render_text
 from .change_form import PREVIEW_ATTRIBUTE
@@ -105,7 +105,15 @@ def rendered(article: Article, lead: str, sections: list[PostedSection]) -> tupl
     known = set(article.references.values_list("key", flat=True))
     used = [m.key for row in infobox for m in row] + [m.key for t in texts for m in lenient_markers(t)]
     order = [key for key in dict.fromkeys(used) if key in known]
-    return render_text(lead, [s.body for s in sections], urls, order=order, infobox=infobox)
+    lead_html, bodies = render_text(lead, [s.body for s in sections], urls, order=order,
+                                    infobox=infobox)
+    # Then, as the page build does (selectors._link_names), the titles no
+    # article has go to the place or person of that name, if any.
+    missing = set().union(*(markdown.missing_link_titles(h) for h in [lead_html, *bodies]))
+    names = name_targets(missing) if missing else {}
+    if not names:
+        return lead_html, bodies
+    return markdown.link_missing(lead_html, names), [markdown.link_missing(h, names) for h in bodies]
 
 
 def stored_state(article: Article) -> revision_diff.ArticleState:

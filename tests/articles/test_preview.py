@@ -93,6 +93,16 @@ def test_preview_renders_markdown_links_and_numbered_citations_and_saves_nothing
     assert snapshot(article) == before
 
 
+def test_preview_links_a_title_no_article_has_to_the_place_of_that_name(admin_client, article):
+    from tests.factories import PlaceFactory
+
+    place = PlaceFactory(name="Dushanbe")
+    data = posted(admin_client, article, lead="Lives in [[Dushanbe]].", _preview="preview")
+    html = admin_client.post(preview_url(article), data, HTTP_X_EDIT_PREVIEW="fragment").content.decode()
+    assert f'href="{place.get_absolute_url()}"' in html
+    assert "Dushanbe: no article yet" not in html
+
+
 def test_changes_shows_the_diff_against_the_stored_version(admin_client, article):
     before = snapshot(article)
     data = posted(admin_client, article, _preview="changes")
