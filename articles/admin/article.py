@@ -7,13 +7,18 @@ no lost edits), ``citations`` (the references and infobox citations, and
 the check of every marker against the references), ``verifiability`` (the
 list's columns and filters, and the articles that most need sources),
 ``history_views`` (compare, revert), ``create_related`` (the add form
-prefilled from a create link), ``import_views`` (wiki-text import).
+prefilled from a create link), ``import_views`` (wiki-text import),
+``session_expiry`` (a save after the session expired: log in, saved) and
+``link_picker`` (the ``[[`` suggestions). The form's layout is declared
+here (title, lead and sections first, rare parts collapsed) and its scripts
+are static files (``Media``: the draft kept in the browser, the sections one
+open at a time, the link picker).
 """
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import IntegrityError, transaction
-from django.urls import path
+from django.urls import URLPattern, path
 from django.views.decorators.csrf import csrf_exempt
 
 from ..infobox import ROW_STORAGE, STORAGE, Storage
@@ -29,7 +34,7 @@ from ..models import (
 )
 from ..wikitext.infobox import Kind
 from ..services import article_delete
-from . import change_form, citations, create_related, verifiability
+from . import change_form, citations, create_related, link_picker, session_expiry, verifiability
 from .keyed import KeyedWrites
 from .change_form import WIKITEXT_FIELDS, ArticleAdminForm, InfoboxRowForm, SectionForm, SeeAlsoForm
 from .citations import InfoboxCitationInline, ReferenceInline
@@ -54,6 +59,7 @@ def infobox_list_inline(storage: Storage) -> type[OrderedInline]:
 
 
 INFOBOX_LIST_INLINES = [infobox_list_inline(storage) for storage in ROW_STORAGE]
+TABULAR_TEMPLATE = "admin/articles/article/edit_inline/tabular.html"
 
 
 class InfoboxRowInline(OrderedInline):
@@ -87,6 +93,8 @@ class PersonMentionInline(admin.TabularInline):
     autocomplete_fields = ["person"]
     fields = ["person", "state"]
     ordering = ["person__name"]
+    # Mentions are found by the refresh; editors rarely correct them.
+    classes = ["collapse"]
 
 
 class PlaceMentionInline(PersonMentionInline):
@@ -101,6 +109,7 @@ class PopulationFigureInline(admin.TabularInline):
     extra = 0
     fields = ["year", "period", "count", "low", "high", "method", "source", "locator", "note"]
     autocomplete_fields = ["source"]
+    classes = ["collapse"]
 
 
 class InterlanguageLinkInline(admin.TabularInline):
@@ -111,6 +120,7 @@ class InterlanguageLinkInline(admin.TabularInline):
     fields = ["language", "title"]
     verbose_name = "link to this article in another language"
     verbose_name_plural = "in other languages"
+    classes = ["collapse"]
 
 
 @admin.register(Article)
@@ -135,14 +145,26 @@ class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
     autocomplete_fields = ["origin_country", "host_country"]
     date_hierarchy = "updated"
     save_on_top = True
+
+    class Media:
+        # On the change list too (the page after a save), where the draft
+        # of the form just saved is dropped.
+        js = ["js/editor-draft.js", "js/editor-sections.js", "js/link-picker.js"]
+        css = {"all": ["css/editor.css"]}
     actions = ACTIONS  # publish, unpublish (articles/admin/actions.py), beside delete
+    # Title and lead first, then the sections (placed right after this
+    # fieldset by templates/admin/articles/article/change_form.html); what
+    # editors rarely touch is collapsed (open again when it has an error).
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "tags", "description", "lead"]}),
+        (None, {"fields": ["title", "lead", ("slug", "status"), "description", "tags"]}),
         ("Infobox", {"fields": [
             storage.columns[0] if len(storage.columns) == 1 else storage.columns
             for storage in STORAGE if storage.columns
         ]}),
-        ("Community", {"fields": ["origin_group", ("origin_country", "host_country")]}),
+        ("Community", {
+            "fields": ["origin_group", ("origin_country", "host_country")],
+            "classes": ["collapse"],
+        }),
     ]
     inlines = [
         *INFOBOX_LIST_INLINES,
@@ -177,6 +199,7 @@ class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
             path("import/", view(csrf_exempt(imports.upload_view)), name=f"{name}_import"),
             path("import/<int:job_id>/", view(imports.job_view), name=f"{name}_import_job"),
             path("needs-sources/", view(self.needs_sources.view), name=f"{name}_needs_sources"),
+            path("link-picker/", view(link_picker.suggestions_view), name=f"{name}_link_picker"),
             # One section at a time (articles/admin/section_edit.py).
             path("<path:object_id>/section/<str:anchor>/", view(sections.view),
                  name=f"{name}_section"),
@@ -189,7 +212,17 @@ class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
                  name=f"{name}_compare"),
             path("<path:object_id>/history/<int:revision_id>/revert/", view(history.revert_view),
                  name=f"{name}_revert"),
-            *super().get_urls(),
+            *self._keeping_posts(super().get_urls(), {f"{name}_add", f"{name}_change"}),
+        ]
+
+    def _keeping_posts(self, urls, names):
+        # The add and change forms' saves survive an expired session
+        # (session_expiry): the login form carries the posted fields.
+        return [
+            URLPattern(url.pattern, session_expiry.keeping_post(self.admin_site, url.callback),
+                       url.default_args, url.name)
+            if isinstance(url, URLPattern) and url.name in names else url
+            for url in urls
         ]
 
     def has_import_permission(self, request) -> bool:
@@ -328,6 +361,15 @@ class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         return create_related.initial_fields(self, request, initial)
+
+    def get_inline_instances(self, request, obj=None):
+        # Django's tabular inline leaves its inputs without labels; ours
+        # gives each one (templates/admin/articles/article/edit_inline/).
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            if inline.template == admin.TabularInline.template:
+                inline.template = TABULAR_TEMPLATE
+        return inlines
 
     def get_formsets_with_inlines(self, request, obj=None):
         rows = create_related.initial_rows(self, request, obj)
