@@ -16,6 +16,15 @@ INDEXES = (
 )
 
 
+class PostgresTrigramExtension(TrigramExtension):
+    """TrigramExtension skips other databases going forwards, not backwards:
+    unapplying it on SQLite would read pg_extension."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for name, table, column in INDEXES:
@@ -38,6 +47,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        PostgresTrigramExtension(),
         migrations.RunPython(create_indexes, drop_indexes),
     ]
