@@ -512,6 +512,7 @@ def content_change() -> Iterator[Change]:
     finally:
         _local.change = None
 
+
 # --- the index pages and "What links here" ------------------------------------------
 
 PEOPLE_INDEX = "Lp"  # /people/: every write of a person

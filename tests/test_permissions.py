@@ -260,6 +260,9 @@ OBJECT_KWARGS = {"object_id", "id", "pk"}
 #   articles.article:<path:object_id>/history/compare/         + ?a=&b= revisions
 #   articles.article:<path:object_id>/history/<int:revision_id>/revert/
 #                                                              + a revision id
+#   articles.article:<path:object_id>/section/<str:anchor>/    + a section's anchor
+#   articles.article:<path:object_id>/section/<str:anchor>/preview/
+#                                                              + a section's anchor
 #
 # Skipped: an import job's page (a job id, not an object id): who may see
 # which job is tested in tests/articles/test_admin_import_jobs.py.
@@ -289,15 +292,32 @@ def _revert_arguments(article) -> tuple[dict, str]:
     return {"revision_id": old}, ""
 
 
+def _section_arguments(article) -> tuple[dict, str]:
+    from articles.models import Section
+    from articles.selectors import anchored_sections
+
+    Section.objects.create(article=article, heading="History", body="Since 1920.", position=1)
+    first = anchored_sections(list(article.sections.all()))[0]
+    return {"anchor": first.anchor}, ""
+
+
 # "label:route" -> f(object) giving (URL kwargs besides the object id, query).
 EXTRA_URL_ARGUMENTS = {
     "articles.article:<path:object_id>/history/compare/": _compare_arguments,
     "articles.article:<path:object_id>/history/<int:revision_id>/revert/": _revert_arguments,
+    "articles.article:<path:object_id>/section/<str:anchor>/": _section_arguments,
+    "articles.article:<path:object_id>/section/<str:anchor>/preview/": _section_arguments,
 }
 
-# What an editor gets from an extra (non-standard) admin URL, where it is not
-# simply "200 if they may view the model, else 403". Keyed "label:route".
+# What staff get from an extra (non-standard) admin URL, where it is not simply
+# "200 if they may view the model, else 403" for an editor and 200 for a
+# superuser. Keyed "label:route".
 EXTRA_URL_EDITOR_EXPECTATIONS: dict[str, Expect] = {}
+# The previews take a POST of the form: a GET goes back to the form.
+EXTRA_URL_STAFF_EXPECTATIONS: dict[str, Expect] = {
+    "articles.article:<path:object_id>/preview/": TO_CHANGE_PAGE,
+    "articles.article:<path:object_id>/section/<str:anchor>/preview/": Expect(302, "section"),
+}
 
 
 def _params(pattern: URLPattern) -> set[str]:
@@ -357,10 +377,14 @@ def model_cases() -> list[AdminCase]:
                         SUPERUSER: OK}
             case_id, name = f"{label}-{view}", pattern.name
         else:
-            editor = EXTRA_URL_EDITOR_EXPECTATIONS.get(_route_key(model, pattern))
+            key = _route_key(model, pattern)
+            editor = EXTRA_URL_EDITOR_EXPECTATIONS.get(key)
             if editor is None:
                 editor = OK if _editor_may(model, "view") else FORBIDDEN
-            expected = {ANONYMOUS: TO_LOGIN, EDITOR: editor, SUPERUSER: OK}
+            superuser = OK
+            if key in EXTRA_URL_STAFF_EXPECTATIONS:
+                editor = superuser = EXTRA_URL_STAFF_EXPECTATIONS[key]
+            expected = {ANONYMOUS: TO_LOGIN, EDITOR: editor, SUPERUSER: superuser}
             prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
             short = (pattern.name or str(pattern.pattern)).removeprefix(prefix)
             case_id, name = f"{label}-{short}", pattern.name
@@ -472,6 +496,8 @@ def test_admin_url(case, role, seed_fixture, client_as, editor):
     if expected == TO_CHANGE_PAGE:
         info = obj._meta.app_label, obj._meta.model_name
         expected = Expect(302, reverse("admin:%s_%s_change" % info, args=[quote(obj.pk)]))
+    elif expected == Expect(302, "section"):  # the section form the preview belongs to
+        expected = Expect(302, url.removesuffix("preview/"))
     response = client.get(url)
     assert_response(response, expected, url)
 
@@ -499,6 +525,19 @@ PUBLIC_URLS = [
     ("feed", "/feed/", "article-feed"),
     ("article-json", f"/api/articles/{SEED_ARTICLE}/", "article-json"),
     ("robots", "/robots.txt", "robots"),
+    ("person-index", "/people/", "person-index"),
+    ("place-index", "/places/", "place-index"),
+    ("tag-index", "/tags/", "tag-index"),
+    ("languages-index", "/languages/", "languages-index"),
+    ("religions-index", "/religions/", "religions-index"),
+    ("article-links", f"/wiki/{SEED_ARTICLE}/links/", "article-links"),
+]
+# Addresses that send the reader on (the Location is tested where each is built).
+PUBLIC_REDIRECTS = [
+    ("wiki-address", "/wiki/Russians_in_Afghanistan/", "wiki-address", 301),
+    ("wiki-address-bare", "/wiki/Russians_in_Afghanistan", "wiki-address-bare", 301),
+    ("random-article", "/random/", "random-article", 302),
+    ("favicon", "/favicon.ico", "favicon", 302),
 ]
 PUBLIC_NOT_FOUND = [
     ("wiki-unknown", "/wiki/nope/"),
@@ -536,7 +575,7 @@ def _public_url_names(patterns=None, namespace=None) -> set[str]:
 
 
 def test_every_public_url_is_covered():
-    covered = {name for _, _, name in PUBLIC_URLS}
+    covered = {name for _, _, name in PUBLIC_URLS} | {name for _, _, name, _ in PUBLIC_REDIRECTS}
     missing = _public_url_names() - covered
     assert not missing, f"public URLs the permission matrix does not request: {missing}"
 
@@ -558,6 +597,15 @@ def test_public_url(path, name, role, seed_fixture, client_as):
         _seed_source()
     response = client_as(role).get(path)
     assert response.status_code == 200, f"GET {path} as {role}: {response.status_code}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("path", "status"), [
+    pytest.param(path, status, id=case_id) for case_id, path, _, status in PUBLIC_REDIRECTS
+])
+def test_public_redirect(path, status, role, seed_fixture, client_as):
+    response = client_as(role).get(path)
+    assert response.status_code == status, f"GET {path} as {role}: {response.status_code}"
 
 
 @pytest.mark.parametrize("role", ROLES)
