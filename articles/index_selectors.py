@@ -6,6 +6,7 @@ encyclopedia; none of them writes."""
 from __future__ import annotations
 
 import random
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -183,6 +184,10 @@ def links_here(article: Article) -> list[Incoming]:
 # --- Addresses ---------------------------------------------------------------------
 
 
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(c) == "Cc" for c in text)
+
+
 def article_by_address(text: str) -> Article | None:
     """The published article a Wikipedia-style address names
     (``Russians_in_Afghanistan``, ``russians in afghanistan``, any case,
@@ -191,7 +196,10 @@ def article_by_address(text: str) -> Article | None:
     taken twice gets a "-2"), the one titled so but for case, else the one
     at that slug. At most three queries, each by an index."""
     title = " ".join(text.replace("_", " ").split())
-    if not title or not title.isprintable() or len(title) > MAX_NAME_LENGTH:
+    # Control characters are checked before the spaces are folded, which
+    # would drop a newline. Not isprintable(): it refuses the zero-width
+    # non-joiner of Persian titles (a format character, Cf).
+    if not title or _has_control(text) or len(title) > MAX_NAME_LENGTH:
         # No title has a control character (PostgreSQL refuses NUL in a
         # query) or is that long: nothing to look up.
         return None

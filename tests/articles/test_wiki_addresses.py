@@ -14,11 +14,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
+from encyclopedia.text import slug_base
 from tests.factories import ArticleFactory
 from tests.servers import Site
 
 CYRILLIC = "Русские в Афганистане"
 ARABIC = "الروس في أفغانستان"
+PERSIAN = "هزاره\u200cها در ایران"  # with a zero-width non-joiner, as Persian is written
 
 
 def location(client, path: str, status: int = 301) -> str:
@@ -33,6 +35,7 @@ def articles(db):
         "latin": ArticleFactory(title="Russians in Afghanistan", slug="russians-in-afghanistan"),
         "cyrillic": ArticleFactory(title=CYRILLIC, slug="русские-в-афганистане"),
         "arabic": ArticleFactory(title=ARABIC, slug="الروس-في-أفغانستان"),
+        "persian": ArticleFactory(title=PERSIAN, slug=slug_base(PERSIAN, fallback="")),
     }
 
 
@@ -58,6 +61,12 @@ def test_a_title_with_underscores_or_spaces_in_any_case_redirects_for_good(
 ])
 def test_cyrillic_and_arabic_script_titles_redirect_too(client, articles, path, slug):
     assert urllib.parse.unquote(location(client, path)) == f"/wiki/{slug}/"
+
+
+def test_a_persian_title_with_its_zero_width_non_joiner_redirects(client, articles):
+    path = "/wiki/" + PERSIAN.replace(" ", "_")
+    expected = articles["persian"].get_absolute_url()
+    assert urllib.parse.unquote(location(client, path)) == urllib.parse.unquote(expected)
 
 
 def test_the_redirect_lands_on_the_article(client, articles):
