@@ -116,8 +116,9 @@ def _article_slug(path: str) -> str | None:
 
 # What the stored page is made by: a change to any of it (a deploy) and
 # every stored page is rendered again by its next reader.
-_MADE_BY = ("articles.selectors", "articles.citations", "articles.infobox", "articles.rendered",
-            "articles.templatetags.seo", "articles.api")
+_MADE_BY = ("articles.selectors", "articles.related", "articles.citations", "articles.infobox",
+            "articles.rendered", "articles.templatetags.seo", "articles.templatetags.reading_layout",
+            "articles.api")
 
 
 @functools.cache

@@ -62,6 +62,12 @@ READ_SIDE = (
     "articles.feeds",
     "articles.sitemaps",
     "articles.search",
+    "articles.search_forgiving",
+    "articles.letters",
+    "articles.related",
+    "articles.index_selectors",
+    "articles.views_index",
+    "articles.revision_sizes",
     "articles.templatetags",
 )
 
