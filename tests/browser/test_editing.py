@@ -195,7 +195,7 @@ def test_two_editors_merge_then_conflict(login, site, seed_article, screenshot_d
     save(bob, site)
 
     alice.goto(site + ARTICLE_URL)
-    expect(alice.locator(".lead")).to_have_text("Alice rewrote the lead about the Russians in Afghanistan.")
+    expect(alice.locator(".lead > p")).to_have_text("Alice rewrote the lead about the Russians in Afghanistan.")
     expect(alice.locator("section", has=alice.locator("h2#history"))).to_contain_text(
         "Bob rewrote the history section."
     )
@@ -225,7 +225,7 @@ def test_two_editors_merge_then_conflict(login, site, seed_article, screenshot_d
     # Having seen it, Bob saves again: his text wins.
     save(bob, site)
     bob.goto(site + ARTICLE_URL)
-    expect(bob.locator(".lead")).to_have_text(bob_lead)
+    expect(bob.locator(".lead > p")).to_have_text(bob_lead)
     expect(bob.locator("section", has=bob.locator("h2#history"))).to_contain_text(
         "Bob rewrote the history section."
     )
@@ -241,7 +241,7 @@ def test_revert_from_history(login, site, seed_article, screenshot_dir):
     page.locator("#id_lead").fill("A vandal replaced the whole lead.")
     save(page, site)
     page.goto(site + ARTICLE_URL)
-    expect(page.locator(".lead")).to_have_text("A vandal replaced the whole lead.")
+    expect(page.locator(".lead > p")).to_have_text("A vandal replaced the whole lead.")
 
     page.goto(change_url(site, seed_article))
     page.locator("#content-main .object-tools").get_by_role("link", name="History").click()
