@@ -29,9 +29,12 @@ from ..services import ImportFailed, ImportPlan, articles_import
 
 logger = logging.getLogger(__name__)
 
-# A preview of a large upload renders the first new articles only: each
-# takes a page's render, inside the preview's request.
+# A preview of a large upload renders the first new articles only, and no
+# more text than this in all: each takes an import and a page's render
+# inside the preview's request, which must stay well under the worker's
+# timeout (the confirmed import of a large upload runs in the background).
 RENDERED_MAX = 10
+RENDERED_MAX_BYTES = 256 * 1024
 
 _ID_ATTRIBUTE = re.compile(r'\b(id|for|aria-labelledby|aria-describedby|aria-controls)="([^"]+)"')
 _FRAGMENT = re.compile(r'\bhref="#([^"]+)"')
@@ -48,9 +51,13 @@ def rendered_new_articles(
     RENDERED_MAX), by file name; {} if the dry run fails (the table of
     the preview still says what the import does)."""
     new = {item.name for item in plan.created[:RENDERED_MAX]}
-    if not new:
+    chosen, size = [], 0
+    for name, data in sources:
+        if name in new and size + len(data) <= RENDERED_MAX_BYTES:
+            chosen.append((name, data))
+            size += len(data)
+    if not chosen:
         return {}
-    chosen = [(name, data) for name, data in sources if name in new]
     bodies: dict[str, SafeString] = {}
     try:
         with transaction.atomic():

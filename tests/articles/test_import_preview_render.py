@@ -129,6 +129,19 @@ def test_an_updated_article_has_no_rendered_preview(admin_client, admin_user):
     rendered_section(html, "armenians.txt")
 
 
+def test_new_articles_past_the_preview_budget_are_listed_not_rendered(admin_client):
+    from articles.admin.import_render import RENDERED_MAX_BYTES
+
+    parts = b"".join(b"\n==Part %d==\n" % n + b"Words. " * 10_000 for n in range(5))
+    large = NEW.replace("Армяне".encode(), "Греки".encode()) + parts
+    assert len(large) > RENDERED_MAX_BYTES
+    html = preview(admin_client, ("armenians.txt", NEW), ("greeks.txt", large)).content.decode()
+    assert html.count('class="import-rendered"') == 1
+    rendered_section(html, "armenians.txt")
+    assert "greeks.txt" in html  # still in the plan's table
+    assert not Article.objects.exists()
+
+
 def test_import_as_drafts_through_the_admin_form_unpublishes_every_imported_article(
     admin_client, admin_user
 ):
