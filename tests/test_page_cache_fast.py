@@ -151,8 +151,9 @@ def fresh(url: str) -> bytes:
 def test_hit_has_the_bytes_and_headers_django_sent(site, seed_fixture,
                                                    django_assert_num_queries):
     app, django = site
-    # The page built (with its revision count, for the page information), and stored.
-    with django_assert_num_queries(15):
+    # The page built (with its revision count, for the page information, and
+    # the places and people of the titles no article has), and stored.
+    with django_assert_num_queries(16):
         status, headers, body = call(app, ARTICLE_URL)
     assert django.calls == 1
 
@@ -336,7 +337,9 @@ def test_page_cache_setting_off_renders_every_request(site, seed_fixture,
                                                       django_assert_num_queries):
     app, django = site
     with override_settings(PAGE_CACHE=False):
-        for queries in (14, 1):  # the page built and stored, then read as stored
+        # The page built and stored (with the page information's revision count
+        # and the places and people of titles no article has), then read as stored.
+        for queries in (16, 1):
             with django_assert_num_queries(queries):
                 _, _, body = call(app, ARTICLE_URL)
         assert b"Russians in Afghanistan" in body
