@@ -1,6 +1,7 @@
 """Issue 15's pages not covered elsewhere in both colour schemes and both
 widths: the search results ("Did you mean", no results) and the editor's
-forms (the article's change form, its section form, its history). axe-core
+forms (the article's change form, its section form, its history, the log-in
+page of a save after the session expired). axe-core
 0 violations in light and dark, at 390 and 1280 px, and no sideways scroll."""
 
 from __future__ import annotations
@@ -95,3 +96,10 @@ def test_the_editors_forms_in_both_schemes(site, context_for, screenshot_dir, wi
     page.goto(f"{admin}/history/")
     expect(page.locator("#revision-list")).to_contain_text("uzbeks.txt")
     assert_clean(page, f"the history at {width} px, {scheme}")
+
+    # A save after the session expired: the login form that keeps the text.
+    page.goto(f"{admin}/change/")
+    page.context.clear_cookies(name="sessionid")
+    page.locator('input[name="_save"]').last.click()
+    expect(page.get_by_role("heading", name="Log in to save your changes")).to_be_visible()
+    assert_clean(page, f"the log-in-to-save page at {width} px, {scheme}")
