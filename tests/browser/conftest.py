@@ -155,3 +155,36 @@ def open_page(_tabs, browser, site):
         return page
 
     return _open
+
+
+@pytest.fixture
+def fresh_page(browser):
+    """fresh_page(width=1280, dark=False, media=None, height=844) -> a page on
+    a browser context of its own, closed after the test, so that a colour
+    scheme or a login never leaks into other tests' shared tabs."""
+    contexts = []
+
+    def _new(width: int = 1280, *, dark: bool = False, media: str | None = None, height: int = 844):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, device_scale_factor=1,
+            reduced_motion="reduce", color_scheme="dark" if dark else "light",
+        )
+        contexts.append(context)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        if media:
+            page.emulate_media(media=media)
+        return page
+
+    yield _new
+    for context in contexts:
+        context.close()
+
+
+def goto_ok(page, url: str):
+    """``page`` at ``url``, checked for a 200 answer."""
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.status == 200, (
+        f"GET {url} answered {response.status if response else 'nothing'}"
+    )
+    return page

@@ -31,23 +31,6 @@ Old culture, with a [[Russians in Afghanistan]] link.
 """
 
 
-@pytest.fixture
-def context_for(browser):
-    contexts = []
-
-    def _new(width: int, scheme: str):
-        context = browser.new_context(viewport={"width": width, "height": 900},
-                                      device_scale_factor=1, reduced_motion="reduce",
-                                      color_scheme=scheme)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield _new
-    for context in contexts:
-        context.close()
-
-
 def assert_clean(page, where: str) -> None:
     violations = _axe.run(page).response["violations"]
     assert not violations, f"{where}\n{axe_report(violations)}"
@@ -57,8 +40,8 @@ def assert_clean(page, where: str) -> None:
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
-def test_search_pages_in_both_schemes(site, context_for, screenshot_dir, width, scheme):
-    page = context_for(width, scheme)
+def test_search_pages_in_both_schemes(site, fresh_page, screenshot_dir, width, scheme):
+    page = fresh_page(width, dark=scheme == "dark", height=900)
     for query in ("Krasnoperv", "xqzvvj"):
         page.goto(f"{site}/search/?q={query}")
         expect(page.get_by_role("searchbox")).to_have_value(query)
@@ -68,12 +51,12 @@ def test_search_pages_in_both_schemes(site, context_for, screenshot_dir, width, 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
-def test_the_editors_forms_in_both_schemes(site, context_for, screenshot_dir, width, scheme):
+def test_the_editors_forms_in_both_schemes(site, fresh_page, screenshot_dir, width, scheme):
     [result] = articles_import(sources=[("uzbeks.txt", TEXT.encode())])
     article = result.article
     username = f"axe-{width}-{scheme}"
     get_user_model().objects.create_superuser(username, f"{username}@example.org", PASSWORD)
-    page = context_for(width, scheme)
+    page = fresh_page(width, dark=scheme == "dark", height=900)
     page.goto(f"{site}/admin/login/?next=/admin/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)

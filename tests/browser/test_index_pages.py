@@ -13,6 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.conftest import goto_ok
 from tests.browser.test_pages import axe_report
 from tests.factories import ArticleFactory, SeeAlsoFactory
 
@@ -41,24 +42,11 @@ def linked(site):
 
 
 @pytest.fixture
-def reader(browser, linked):
-    contexts = []
-
+def reader(fresh_page, linked):
     def _open(path: str, *, width: int = DESKTOP, dark: bool = False):
-        context = browser.new_context(
-            viewport={"width": width, "height": 844}, device_scale_factor=1,
-            reduced_motion="reduce", color_scheme="dark" if dark else "light",
-        )
-        contexts.append(context)
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        response = page.goto(linked + path, wait_until="load")
-        assert response is not None and response.status == 200, path
-        return page
+        return goto_ok(fresh_page(width, dark=dark), linked + path)
 
-    yield _open
-    for context in contexts:
-        context.close()
+    return _open
 
 
 @pytest.mark.parametrize("name", PAGES)

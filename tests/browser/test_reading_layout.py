@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from articles.services import articles_import
+from tests.browser.conftest import goto_ok
 from tests.browser.test_pages import axe_report
 
 ARTICLE_URL = "/wiki/russians-in-afghanistan/"
@@ -33,28 +34,14 @@ _axe = Axe()
 
 
 @pytest.fixture
-def reader(browser, site):
+def reader(fresh_page, site):
     """reader(path, width=, dark=False, media=None) -> a fresh page on its own
     context (so a colour scheme never leaks into other tests' tabs)."""
-    contexts = []
 
     def _open(path: str, *, width: int = DESKTOP, dark: bool = False, media: str | None = None):
-        context = browser.new_context(
-            viewport={"width": width, "height": 844}, device_scale_factor=1,
-            reduced_motion="reduce", color_scheme="dark" if dark else "light",
-        )
-        contexts.append(context)
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        if media:
-            page.emulate_media(media=media)
-        response = page.goto(site + path, wait_until="load")
-        assert response is not None and response.status == 200, path
-        return page
+        return goto_ok(fresh_page(width, dark=dark, media=media), site + path)
 
-    yield _open
-    for context in contexts:
-        context.close()
+    return _open
 
 
 @pytest.fixture
