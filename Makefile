@@ -4,9 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test serve bench clean
+.PHONY: install messages run test serve bench clean
 
-install: $(STAMP)
+install: $(STAMP) messages
+
+# The interface's translations (locale/<language>/LC_MESSAGES/django.po),
+# compiled into the .mo files Django reads: Debian's gettext has msgfmt.
+PO := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO := $(PO:.po=.mo)
+messages: $(MO)
+$(MO) &: $(PO) $(STAMP)
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: apt-get install gettext"; exit 1; }
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=staticfiles --verbosity 0
+	touch $(MO)
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

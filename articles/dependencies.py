@@ -37,8 +37,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404
 
+from encyclopedia.locale import resolve_default
 from people.models import Alias, Person, Place
 
 from . import rendered
@@ -121,7 +122,7 @@ def page_keys(path: str, query: dict[str, str] | None = None) -> list[str]:
     """The keys of the public page at ``path`` (its query string as
     ``query``), ALL first; just [ALL] for an address that is no page."""
     try:
-        match = resolve(path)
+        match = resolve_default(path)  # /ru/wiki/x/ shows what /wiki/x/ does
     except Resolver404:
         return [ALL]
     name = match.url_name or ""

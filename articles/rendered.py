@@ -24,9 +24,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404
+from django.utils import translation
 
 from encyclopedia import pagecache
+from encyclopedia.locale import resolve_default, split_language
 
 from .models import Article, ArticleRender
 from .models.render import new_seq
@@ -88,7 +90,11 @@ EDITOR_TOOLS = "<!-- editor tools -->"
 def page_of(row: PageRow, origin: str) -> str:
     """The stored page of the article in ``row`` as every reader gets it,
     rendered and stored first if there is none or it is out of date; its
-    absolute URLs on ``origin`` (the request's scheme and host)."""
+    absolute URLs on ``origin`` (the request's scheme and host). The stored
+    page is the default language's; in another interface language the page
+    is built for the request (the page cache keeps it)."""
+    if translation.get_language() != settings.LANGUAGE_CODE:
+        return _render(row.pk).replace(ORIGIN, origin)
     return _stored(row).replace(ORIGIN, origin)
 
 
@@ -102,13 +108,20 @@ def reader_page(path: str, origin: str) -> str | None:
     if slug is None:
         return None
     row = page_row(slug)
-    return None if row is None else page_of(row, origin)
+    if row is None:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        return page_of(row, origin)
 
 
 @functools.lru_cache(maxsize=20_000)
 def _article_slug(path: str) -> str | None:
+    # The stored page is the default language's: /ru/wiki/x/ is rendered by
+    # Django (and kept by the page cache), whatever this thread has active.
+    if split_language(path)[1] != path:
+        return None
     try:
-        match = resolve(path)
+        match = resolve_default(path)
     except Resolver404:
         return None
     return match.kwargs["slug"] if match.url_name == "article-detail" else None
@@ -118,6 +131,7 @@ def _article_slug(path: str) -> str | None:
 # every stored page is rendered again by its next reader.
 _MADE_BY = ("articles.selectors", "articles.related", "articles.citations", "articles.infobox",
             "articles.rendered", "articles.templatetags.seo", "articles.templatetags.reading_layout",
+            "articles.templatetags.interface", "encyclopedia.locale",
             "articles.api")
 
 
@@ -147,11 +161,19 @@ def _stored(row: PageRow) -> str:
 
 def render(pk: int) -> str:
     """The page of article ``pk`` built from its rows, as every reader
-    sees it (``EDITOR_TOOLS`` where an editor's go)."""
+    sees it (``EDITOR_TOOLS`` where an editor's go), in the default
+    language whatever the writer's (an editor saving in the Dari admin
+    stores the page English readers get)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render(pk)
+
+
+def _render(pk: int) -> str:
     article = Article.objects.for_page().get(pk=pk)
     page = article_page(article=article)
     return render_to_string(
-        "articles/article_detail.html", {"page": page, "origin": ORIGIN, "tools": EDITOR_TOOLS}
+        "articles/article_detail.html", {"page": page, "origin": ORIGIN, "tools": EDITOR_TOOLS,
+         "page_path": article.get_absolute_url()}
     )
 
 

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 from taggit.models import Tag
@@ -53,6 +55,8 @@ def article_detail(request, slug: str):
         return moved
     page = page_of(row, request.build_absolute_uri("/")[:-1])
     if not previewing:
+        if translation.get_language() != settings.LANGUAGE_CODE:
+            return HttpResponse(page)
         # As encyclopedia.fastpath answers it, before Django, next time.
         return fastpath.mark(HttpResponse(page))
     editor = editor_tools(request.user, row, page)

@@ -17,7 +17,9 @@ class EncyclopediaConfig(AppConfig):
         # the cached public pages stale: see encyclopedia.pagecache.
         from django.core import checks
 
-        from . import pagecache
+        from . import locale, pagecache
+
+        del locale  # imported for Pashto's and Dari's LANG_INFO
 
         pagecache.connect_receivers()
         checks.register(pagecache.check_page_cache, checks.Tags.caches)

@@ -29,6 +29,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -86,6 +87,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language is the address's prefix (/ru/, /fa-af/, /ps/;
+    # none for English), never a cookie or Accept-Language: every address
+    # is one page in one language, so it can be cached (encyclopedia.locale).
+    "encyclopedia.locale.PathLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -196,6 +201,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The interface languages, each named in itself (the switcher shows these).
+# Dari is fa-AF (BCP 47; Django's code is lower case, its locale fa_AF
+# falls back to Django's own fa for the admin's strings); Pashto is ps,
+# which Django has no locale for: encyclopedia.locale adds its details.
+LANGUAGES = [
+    ("en", "English"),
+    ("ru", "Русский"),
+    ("fa-af", "دری"),
+    ("ps", "پښتو"),
+]
+LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "ps"]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpResponse, HttpResponseRedirect
@@ -35,7 +36,6 @@ def favicon_ico(request):
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("favicon.ico", favicon_ico, name="favicon"),
-    path("admin/", admin.site.urls),
     # For machines: the sitemap index and its sections, the Atom feed, JSON.
     path(
         "sitemap.xml",
@@ -51,5 +51,12 @@ urlpatterns = [
     ),
     path("feed/", RecentArticlesFeed(), name="article-feed"),
     path("api/articles/<uslug:slug>/", article_json, name="article-json"),
-    path("", include("articles.urls")),
 ]
+# The pages people read and the admin, in each interface language: English
+# at the addresses it always had, the others under /ru/, /fa-af/, /ps/
+# (encyclopedia.locale).
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("articles.urls")),
+    prefix_default_language=False,
+)

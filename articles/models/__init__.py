@@ -15,12 +15,15 @@
 from reversion import register as versioned
 
 from .article import (
+    DEFAULT_CONTENT_LANGUAGE,
     Article,
     ArticleQuerySet,
+    TranslationGroup,
     MillisecondDateTimeField,
     normalize_title,
     published_slug,
     validate_body,
+    validate_content_language,
     validate_lead,
     validate_title,
 )
@@ -53,7 +56,10 @@ from .rows import (
 # models above.
 from ..infobox import ARTICLE_ROWS  # noqa: E402
 
-versioned(follow=ARTICLE_ROWS, exclude=("lead_html", "search_document", "description"))(Article)
+# The group is not part of an article's history: reverting an article does not
+# take it out of (or into) a group that others share.
+versioned(follow=ARTICLE_ROWS,
+          exclude=("lead_html", "search_document", "description", "translation_group"))(Article)
 
 __all__ = [
     "Article", "ArticleLanguage", "ArticleQuerySet", "ArticleReference", "ArticleReligion",
@@ -61,6 +67,7 @@ __all__ = [
     "Citation", "FormerName", "ImportJob", "InfoboxRow", "InterlanguageLink", "RevisionOrigin", "InfoboxTerm", "Language", "Mention",
     "MentionQuerySet", "MillisecondDateTimeField", "Ordered", "PersonMention", "PlaceMention",
     "PopulationFigure", "PopulationPlace", "RelatedGroup", "Religion", "Section", "SeeAlso",
-    "Source", "WikiLink", "normalize_title", "published_slug", "validate_body", "validate_lead",
+    "Source", "TranslationGroup", "WikiLink", "DEFAULT_CONTENT_LANGUAGE", "normalize_title",
+    "published_slug", "validate_body", "validate_content_language", "validate_lead",
     "validate_title",
 ]

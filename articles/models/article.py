@@ -1,7 +1,7 @@
 """The article: its validators, its queryset and the Article model."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
@@ -49,6 +49,32 @@ def normalize_title(instance: models.Model, field: str) -> None:
                 f"An article titled {normal!r} already exists: this title differs from it "
                 "only by invisible characters or Unicode form."
             )})
+
+
+# An article's content language, as BCP 47 writes it: en, ru, fa-AF, ps,
+# zh-Hant, sr-Latn-RS (the wiki-text's "Language:" line; lang="" on the page).
+CONTENT_LANGUAGE_RE = r"\A[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?\Z"
+DEFAULT_CONTENT_LANGUAGE = "en"
+validate_content_language = RegexValidator(
+    CONTENT_LANGUAGE_RE,
+    "A language code as BCP 47 writes it: en, ru, fa-AF, ps, zh-Hant.",
+)
+
+
+class TranslationGroup(models.Model):
+    """Articles that describe the same community, each in its own language
+    ("Russians in Afghanistan", "Русские в Афганистане", ...): what the page
+    lists under "In other languages". A group is made when an editor says
+    that one article is a translation of another, or when a MediaWiki
+    import's interlanguage link names an article that is here."""
+
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "translation group"
+
+    def __str__(self) -> str:
+        return f"translation group {self.pk}"
 
 
 def published_slug(title_field: str) -> Subquery:
@@ -171,6 +197,24 @@ class Article(models.Model):
     description = models.CharField(
         max_length=300, blank=True, validators=[validate_line],
         help_text="One line for search engines; empty: the lead's first words.",
+    )
+
+    # The language the article is written in (its text's lang and dir on the
+    # page, its search configuration), whatever the reader's interface.
+    language = models.CharField(
+        max_length=20, default=DEFAULT_CONTENT_LANGUAGE, validators=[validate_content_language],
+        help_text="The language the article is written in, as BCP 47: en, ru, fa-AF, ps.",
+    )
+    translation_group = models.ForeignKey(
+        TranslationGroup, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="articles", editable=False,
+    )
+    # The article this one was translated from (in the same group): when it
+    # changes after this one's last edit, editors are told.
+    translated_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="translations",
+        help_text="The article this one is a translation of; both then list each other "
+        "under \"In other languages\".",
     )
 
     # Derived when the article is saved (services.article_refresh), never typed.
