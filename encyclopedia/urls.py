@@ -10,6 +10,7 @@ from articles.api import article_json
 from articles.feeds import RecentArticlesFeed
 from articles.sitemaps import SITEMAPS
 from encyclopedia.converters import UnicodeSlugConverter
+from encyclopedia.locale import interface_codes, path_in
 
 register_converter(UnicodeSlugConverter, "uslug")
 
@@ -22,7 +23,9 @@ admin.site.index_title = "Editing"
 @require_safe
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
-    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    # The admin in every interface language: /admin/, /ru/admin/, ...
+    admins = [f"Disallow: {path_in(code, '/admin/')}" for code in interface_codes()]
+    lines = ["User-agent: *", *admins, f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

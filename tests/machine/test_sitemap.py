@@ -87,5 +87,6 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_robots_out_of_the_admin(clie
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.content.decode() == (
-        "User-agent: *\nDisallow: /admin/\nSitemap: http://testserver/sitemap.xml\n"
+        "User-agent: *\nDisallow: /admin/\nDisallow: /ru/admin/\nDisallow: /fa-af/admin/\n"
+        "Disallow: /ps/admin/\nSitemap: http://testserver/sitemap.xml\n"
     )
