@@ -78,8 +78,9 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # Editors' pages: never stored, with their cookies (CSRF, session) intact.
-    if (req.url ~ "^/admin(/|$|\?)") {
+    # Editors' pages: never stored, with their cookies (CSRF, session) intact;
+    # the admin in each interface language too (/ru/admin/, /fa-af/admin/).
+    if (req.url ~ "^(/[a-z]{2,3}(-[a-z]{2,4})?)?/admin(/|$|\?)") {
         return (pass);
     }
     # A signed-in editor (Django's session cookie; change the name here if

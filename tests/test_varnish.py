@@ -281,6 +281,13 @@ def test_writes_and_the_admin_pass(app, cache):
     # The admin's cookies reach Django untouched.
     browser.get(admin, headers={"Cookie": "csrftoken=t0k3n"})
     assert app.requests_for(admin)[-1] == ("GET", admin, "csrftoken=t0k3n")
+    # The admin in the other interface languages passes as well; a page
+    # whose address merely starts like it is shared.
+    for path in ("/ru/admin/", "/fa-af/admin/articles/", "/ps/admin"):
+        page = app.page(path, keys="a4")
+        assert [x_cache(browser.get(page)) for _ in range(2)] == ["PASS", "PASS"], path
+    shared = app.page("/ru/administration/", keys="a4")
+    assert [x_cache(browser.get(shared)) for _ in range(2)] == ["MISS", "HIT"]
 
 
 def test_purge_keys_soft_purges_exactly_the_pages_with_the_key(app, cache, settings, caplog):
