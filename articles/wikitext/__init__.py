@@ -18,9 +18,10 @@ from .blocks import (
     xml_safe,
 )
 from .document import ArticleDoc, ExtraRow, Infobox, Population, Section
-from . import infobox, names, references
+from . import infobox, language, names, references
 from .infobox import FIELDS, KNOWN_KEYS, InfoboxField, Kind
 from .errors import WikitextError
+from .language import DEFAULT_LANGUAGE, LANGUAGE_RE, canonical_language
 from .names import name_key, name_problem, normalize_name
 from .parser import decode, parse
 from .references import (
@@ -49,6 +50,9 @@ from .values import join_list, join_places, split_list, split_places, starts_wit
 from .writer import dump, infobox_rows, infobox_rows_with_markers, merge_rows
 
 __all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGE_RE",
+    "canonical_language",
     "CITATION_NEEDED",
     "CSL_TYPES",
     "REFERENCES",
@@ -76,6 +80,7 @@ __all__ = [
     "InfoboxField",
     "Kind",
     "infobox",
+    "language",
     "ArticleDoc",
     "Block",
     "BulletList",

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import WikitextError
+from .language import LANGUAGE_PREFIX, is_language_line
 
 # Tab and newline are the only control characters a document may hold; NUL
 # and friends cannot even be stored in PostgreSQL text. U+FFFE, U+FFFF and
@@ -116,8 +117,15 @@ def check_block_text(text: str, *, lead: bool = False) -> None:
     for number, line in enumerate(text.split("\n"), start=1):
         if line.startswith("="):
             raise WikitextError("a line may not start with '=' (that makes a heading)", number)
-    if lead and normalize_text(text).split("\n", 1)[0] == INFOBOX_LINE:
+    first = normalize_text(text).split("\n", 1)[0]
+    if lead and first == INFOBOX_LINE:
         raise WikitextError(f"the lead may not start with the line {INFOBOX_LINE!r}", 1)
+    if lead and is_language_line(first):
+        # It would read back as the article's language (language.py).
+        raise WikitextError(
+            f"the lead may not start with '{LANGUAGE_PREFIX}': that line names the "
+            "article's language, which its Language field holds", 1
+        )
 
 
 def check_line(value: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, make_dataclass
 
 from .infobox import FIELDS
+from .language import DEFAULT_LANGUAGE
 from .references import Marker, Reference
 from .values import MAX_POPULATION, Population  # noqa: F401  (re-exported)
 
@@ -80,3 +81,5 @@ class ArticleDoc:
     sections: list[Section] = field(default_factory=list)
     see_also: list[str] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    # BCP 47 ("fa-AF"): the "Language:" line after the title; none for English.
+    language: str = DEFAULT_LANGUAGE

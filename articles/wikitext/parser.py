@@ -9,6 +9,20 @@ written back canonically.
 Citation markers (references.py) are checked where they may stand (the lead,
 section bodies, after infobox values) and refused everywhere else; every key
 they use must have an entry in the References section, the last one.
+
+A non-English article says so on the line after the title, with a blank line
+between (language.py)::
+
+    = Title =
+
+    Language: fa-AF
+
+    Infobox
+    ...
+
+The line is the first block after the title, alone in its block; a code not
+of BCP 47's shape is an error on its line. English articles have no such
+line: ``Language: en`` is read, and written back without the line.
 """
 
 from __future__ import annotations
@@ -34,6 +48,7 @@ from .document import (
 )
 from .errors import WikitextError
 from .infobox import field_for_key, plain_problem as _plain
+from .language import LANGUAGE_PREFIX, canonical_language, is_language_line
 from .names import name_problem, normalize_name
 from .references import (
     MARKER_START,
@@ -82,8 +97,17 @@ def parse(text: str) -> ArticleDoc:
     # Each key a marker uses, with the line of its first use.
     cited: dict[str, int] = {}
 
+    if chunks and chunks[0].level == 0 and is_language_line(chunks[0].lines[0]):
+        doc.language = _parse_language(chunks.popleft())
     if chunks and chunks[0].level == 0 and chunks[0].lines[0] == INFOBOX_LINE:
         doc.infobox = _parse_infobox(chunks.popleft(), cited)
+    if chunks and chunks[0].level == 0 and is_language_line(chunks[0].lines[0]):
+        # Read as the lead, it would come back as the article's language
+        # once the infobox is gone: refused, as the admin refuses such a lead.
+        raise WikitextError(
+            f"the '{LANGUAGE_PREFIX}' line goes right after the title, before the infobox",
+            chunks[0].start,
+        )
     lead: list[_Chunk] = []
     while chunks and chunks[0].level == 0:
         lead.append(chunks.popleft())
@@ -187,6 +211,32 @@ def _parse_title(line: str, number: int) -> str:
     ):
         raise WikitextError("the first line must be the title, like '= Title ='", number)
     return inner.strip()
+
+
+def _parse_language(chunk: _Chunk) -> str:
+    code = chunk.lines[0].removeprefix(LANGUAGE_PREFIX).strip()
+    if not code:
+        raise WikitextError(
+            f"the '{LANGUAGE_PREFIX}' line names no language; write its code as BCP 47 "
+            f"does, like '{LANGUAGE_PREFIX} fa-AF'",
+            chunk.start,
+        )
+    language = canonical_language(code)
+    if language is None:
+        raise WikitextError(
+            f"{code!r} is not a language code; write it as BCP 47 does: a language of two "
+            "or three letters, then optionally a script and a region, like 'ru', 'ps', "
+            "'fa-AF' or 'zh-Hant'",
+            chunk.start,
+        )
+    if len(chunk.lines) > 1:
+        raise WikitextError(
+            f"the '{LANGUAGE_PREFIX}' line stands alone: put a blank line after it",
+            chunk.start + 1,
+        )
+    # "Language: en" is accepted, and normalised away: English articles are
+    # written without the line (language.language_line).
+    return language
 
 
 def _chunk(lines: list[str], start: int) -> list[_Chunk]:

@@ -8,6 +8,7 @@ from typing import TypeVar
 from .blocks import INFOBOX_LINE
 from .document import SEE_ALSO, ArticleDoc, Infobox
 from .infobox import FIELDS
+from .language import language_line
 from .references import REFERENCES, Marker, Reference, reference_rows
 
 T = TypeVar("T")
@@ -15,6 +16,9 @@ T = TypeVar("T")
 
 def dump(doc: ArticleDoc) -> str:
     parts = [f"= {doc.title} ="]
+    language = language_line(doc.language)
+    if language:
+        parts.append(language)
     rows = [
         f"- {key}: {value_with_markers(value, markers)}"
         for key, value, markers in infobox_rows_with_markers(doc.infobox)
