@@ -108,9 +108,12 @@
     // Under the textarea, in the coordinates of whatever the list is placed in.
     var box = el.getBoundingClientRect();
     var origin = (list.offsetParent || document.body).getBoundingClientRect();
-    list.style.left = box.left - origin.left + "px";
-    list.style.top = box.bottom - origin.top + "px";
     list.style.minWidth = Math.min(box.width, 420) + "px";
+    list.style.top = box.bottom - origin.top + "px";
+    // Lined up with the textarea's start: its right edge in a right-to-left
+    // admin (Dari, Pashto).
+    var rtl = getComputedStyle(el).direction === "rtl";
+    list.style.left = (rtl ? box.right - list.offsetWidth : box.left) - origin.left + "px";
     status.textContent = results.length + (results.length === 1 ? " suggestion" : " suggestions") +
       ": Down to choose, Enter to insert, Escape to close.";
     highlight(0);

@@ -54,6 +54,11 @@
 
   function fill(link, text) {
     popup.textContent = "";
+    // The popup holds the reference's text: the article's language and
+    // direction, not those of <main> it is placed in (the interface's).
+    var marked = link.closest("[lang]");
+    popup.lang = marked ? marked.lang : "";
+    popup.dir = getComputedStyle(link).direction;
     var heading = document.createElement("p");
     heading.className = "reference-preview-heading";
     var sup = link.closest("sup");
@@ -77,7 +82,10 @@
     var width = popup.offsetWidth;
     var height = popup.offsetHeight;
     var viewport = document.documentElement.clientWidth;
-    var left = Math.max(MARGIN, Math.min(box.left, viewport - width - MARGIN));
+    // Under the superscript from where its line starts: its left edge, or
+    // its right edge in right-to-left text.
+    var start = popup.dir === "rtl" ? box.right - width : box.left;
+    var left = Math.max(MARGIN, Math.min(start, viewport - width - MARGIN));
     var top = box.bottom + 4;
     if (top + height > window.innerHeight && box.top - height - 4 > 0) {
       top = box.top - height - 4; // no room below: above the superscript
