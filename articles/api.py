@@ -24,11 +24,14 @@ from django.utils.text import Truncator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from encyclopedia.locale import bcp47
+
 from .citations import csl_item
 from .infobox import STORAGE, infobox_from
 from .lookups import former_slug_redirect
 from .models import Article, ArticleReference, Citation, PopulationFigure, SeeAlso
 from .selectors import anchored_sections, infobox_lists
+from .translations import group_translations
 from .wikitext import CITATION_NEEDED
 from .wikitext.infobox import Kind
 
@@ -93,7 +96,7 @@ def article_json_ld(article: Article, *, url: str, tags=None, place_url=None) ->
         "mainEntityOfPage": url,
         "dateCreated": article.created.isoformat(),
         "dateModified": article.updated.isoformat(),
-        "inLanguage": "en",
+        "inLanguage": bcp47(article.language),
         "publisher": {"@type": "Organization", "name": SITE_NAME},
     }
     description = article_description(article)
@@ -154,7 +157,8 @@ def _shown(related: str, named: str, *, to_attr: str) -> Prefetch:
 
 def article_data(article: Article, request: HttpRequest) -> dict[str, Any]:
     """The article as JSON-ready data; ``article`` comes from
-    ``article_queryset()``. URLs are absolute."""
+    ``article_queryset()``. URLs are absolute; ``language`` is the
+    article's content language (BCP 47)."""
     absolute = request.build_absolute_uri
 
     def link(name: str, path: str | None) -> dict[str, Any]:
@@ -173,6 +177,7 @@ def article_data(article: Article, request: HttpRequest) -> dict[str, Any]:
         "slug": article.slug,
         "url": absolute(article.get_absolute_url()),
         "status": article.status,
+        "language": bcp47(article.language),
         "created": article.created,
         "updated": article.updated,
         "lead": article.lead,
@@ -199,6 +204,12 @@ def article_data(article: Article, request: HttpRequest) -> dict[str, Any]:
         "interlanguage": [
             {"language": link.language, "title": link.title}
             for link in article.interlanguage_links.all()
+        ],
+        # The other published articles of its translation group, by
+        # language (one more query for an article in a group).
+        "translations": [
+            {"language": t.language, "title": t.title, "url": absolute(t.url)}
+            for t in group_translations(article)
         ],
     }
 

@@ -19,7 +19,11 @@ works out which of those pages it changes:
   sources' pages) and the articles that show it: those whose [[links]],
   See also or infobox Related name one of its titles, and those whose
   related communities it is or was one of (same group, same host country,
-  or the reverse community).
+  or the reverse community);
+- when its title, slug, status, language or translation group changes,
+  the pages of the articles of its translation groups before and after
+  (their "In other languages"), and those whose interlanguage links name
+  one of its titles (linked to it when it is published).
 
 Writes are gathered in ``content_change()`` (the admin, the services and the
 commands open it around a save); the page cache's database hook then leaves
@@ -50,6 +54,7 @@ from .models import (
     ArticleReference,
     ArticleReligion,
     FormerName,
+    InterlanguageLink,
     PersonMention,
     PlaceMention,
     PopulationPlace,
@@ -165,6 +170,10 @@ class _State:
     shown: tuple = ()  # what other articles show of it: links, related communities
     lists: set[str] = field(default_factory=set)  # keys of the lists that hold it
     titles: set[str] = field(default_factory=set)  # its titles, and its See also's
+    # What its translations' pages show of it under "In other languages"
+    # (articles.translations), and the group they are in.
+    translated: tuple = ()
+    translation_group: int | None = None
 
 
 def _states(pks: Iterable[int]) -> dict[int, _State]:
@@ -177,14 +186,17 @@ def _states(pks: Iterable[int]) -> dict[int, _State]:
         rows = Article.objects.filter(pk__in=chunk).values_list(
             "pk", "title", "slug", "status", "group_name", "population", "population_note",
             "origin_group", "host_country__name", "host_country__slug", "origin_country__slug",
+            "language", "translation_group_id",
         )
         extra: dict[int, list] = {}
-        for pk, title, slug, status, *rest in rows:
+        for pk, title, slug, status, *rest, language, translation_group in rows:
             host_slug, origin_slug = rest[-2], rest[-1]
             state = _State(
                 slug=slug, title=title, group=rest[3], host=rest[4] or "",
                 listed=(title, slug, status, *rest),
                 shown=(title, slug, status, rest[3], rest[4]),
+                translated=(title, slug, status, language, translation_group),
+                translation_group=translation_group,
             )
             state.titles.add(title)
             if status == Article.Status.PUBLISHED:
@@ -244,7 +256,7 @@ def _showing(titles: set[str], groups: set[str], hosts: set[str]) -> list[str]:
     for start in range(0, len(titles), BATCH):
         chunk = titles[start : start + BATCH]
         for model, column in ((WikiLink, "target_title"), (SeeAlso, "target_title"),
-                              (RelatedGroup, "title")):
+                              (RelatedGroup, "title"), (InterlanguageLink, "title")):
             slugs.update(
                 model.objects.filter(**{f"{column}__in": chunk})
                 .values_list("article__slug", flat=True).order_by()
@@ -263,6 +275,19 @@ def _showing(titles: set[str], groups: set[str], hosts: set[str]) -> list[str]:
             host_country__name__in=hosts[start : start + BATCH]
         )
         slugs.update(Article.objects.filter(wanted).values_list("slug", flat=True).order_by())
+    return sorted(slugs)
+
+
+def _translating(groups: set[int]) -> list[str]:
+    """The slugs of the articles of the translation ``groups``: each lists
+    the others under "In other languages", by title and language, and
+    links them by slug (published ones only: a status change counts)."""
+    groups_sorted = sorted(groups)
+    slugs: set[str] = set()
+    for start in range(0, len(groups_sorted), BATCH):
+        slugs.update(Article.objects.filter(
+            translation_group_id__in=groups_sorted[start : start + BATCH]
+        ).values_list("slug", flat=True).order_by())
     return sorted(slugs)
 
 
@@ -446,10 +471,13 @@ class Change:
         titles: set[str] = set()
         groups: set[str] = set()
         hosts: set[str] = set()
+        translation_groups: set[int] = set()
         for pk, old in self._before.items():
             new = after.get(pk)
             states = [state for state in (old, new) if state is not None]
             self.touch(RECENT, *(article_key(state.slug) for state in states))
+            if not (old is not None and new is not None and old.translated == new.translated):
+                translation_groups |= {s.translation_group for s in states if s.translation_group}
             both = old is not None and new is not None
             if not (both and old.listed == new.listed):
                 for state in states:
@@ -465,6 +493,8 @@ class Change:
                 if state.host:
                     hosts.add(state.host)
         showing = _showing(titles, groups, hosts) if titles or groups or hosts else []
+        if translation_groups:
+            showing = sorted(set(showing) | set(_translating(translation_groups)))
         names = self._names | _person_names(self._people) | _place_names(self._places)
         if names:
             showing = sorted(set(showing) | set(_naming(names)))

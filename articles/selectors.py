@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from babel import Locale, UnknownLocaleError
 from django.db.models import CharField, Exists, F, OuterRef, Subquery, Value
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -38,6 +37,8 @@ from .models import (
 )
 # Link and the related communities live in related.py; imported from here too.
 from .related import Link, RelatedGroup, related_articles, see_also_titles, without_titles
+from .translations import group_translations, matches_prefix
+from .translations import language_name as translations_language_name
 from .wikitext.infobox import Kind
 
 TOC_MIN_SECTIONS = 3
@@ -118,12 +119,16 @@ class PopulationChart:
 class LanguageLink:
     """The article in another language: the language's own name for itself
     ("русский"), its code for ``lang``, the title there, and this site's
-    article of that title when there is one."""
+    article of that title when there is one. ``translation``: an article
+    of this one's translation group (``articles.translations``), listed
+    first and named in the page's ``hreflang`` alternates."""
 
     code: str
     name: str
     title: str
     url: str = ""
+    dir: str = "auto"  # a translation's is known: rtl or ltr
+    translation: bool = False
 
 
 @dataclass
@@ -467,26 +472,29 @@ def _figure_note(figure: PopulationFigure) -> FigureNote | None:
 
 
 def interlanguage_links(article: Article) -> list[LanguageLink]:
-    """The article's links to itself in other languages, by language name,
-    each linked to the published article here of that title, if any (one
-    query)."""
+    """The article in other languages: first the other published articles
+    of its translation group, by language (no query when it is in none,
+    one otherwise); then its links to itself on other wikis in a language
+    no translation here is in, by language name, each linked to the
+    published article here of that title, if any (one query)."""
+    translations = [
+        LanguageLink(t.language, t.name, t.title, t.url, t.dir, translation=True)
+        for t in group_translations(article)
+    ]
     here = Article.objects.published().filter(title=OuterRef("title")).values("slug")[:1]
     links = [
         LanguageLink(code, language_name(code), title, reverse("article-detail", args=[slug]) if slug else "")
         for code, title, slug in article.interlanguage_links.annotate(slug=Subquery(here))
         .values_list("language", "title", "slug")
+        if not any(matches_prefix(code, t.code) for t in translations)
     ]
-    return sorted(links, key=lambda link: (link.name.casefold(), link.code))
+    return translations + sorted(links, key=lambda link: (link.name.casefold(), link.code))
 
 
 def language_name(code: str) -> str:
     """What a language calls itself (Babel's locale data: "русский",
     "پښتو"); the code itself for a language Babel does not know."""
-    try:
-        locale = Locale.parse(code.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        return code
-    return locale.get_display_name(locale) or code
+    return translations_language_name(code)
 
 
 # --- sources -------------------------------------------------------------------

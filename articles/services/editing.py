@@ -18,6 +18,7 @@ from reversion.models import Revision
 
 from ..dependencies import content_change
 from ..models import Article
+from ..translations import translation_joined
 from .refresh import article_refresh
 from .revisions import article_revision_save
 
@@ -36,8 +37,12 @@ def article_saved(
     """After ``article`` (or any of its rows) was saved by an editor: refresh
     what derives from it and record the revision. ``former``: its (title,
     slug) before the save, if it existed; ``relink=False`` when its title,
-    slug and status did not change (see ``article_refresh``)."""
+    slug and status did not change (see ``article_refresh``). An article
+    saying what it was translated from joins that article's translation
+    group (``translation_joined``: ``ValidationError`` for a translation of
+    itself or from its own language, which the admin's form refuses first)."""
     article_refresh(article=article, former=former, relink=relink)
+    translation_joined(article=article)
     return article_revision_save(article=article, user=user, comment=comment)
 
 

@@ -15,7 +15,10 @@ history, whose older revisions would otherwise sort among its own.
 What the wiki-text cannot hold is set after the last pass: categories
 become tags (added to the article's own), interlanguage links are stored
 per language, and ``{{Short description}}`` becomes the article's
-description. What could not be converted is counted per page in the report.
+description; a link naming an article here, or another article's stored
+link naming one imported, puts the two in one translation group
+(``articles.translations.interlanguage_joined``). What could not be
+converted is counted per page in the report.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from ..dependencies import content_change
 from ..mediawiki.convert import ConvertError, convert
 from ..mediawiki.dump import DumpError, WikiPage, WikiRevision, read_pages
 from ..models import Article, InterlanguageLink
+from ..translations import interlanguage_joined
 from .import_names import _chunks
 from .import_plan import ImportPlan, articles_import_plan
 from .import_sources import ImportFailed
@@ -145,6 +149,9 @@ def mediawiki_import(
                     on_progress=on_progress,
                 )
             _set_what_the_text_cannot_hold(pages, report.results)
+            # An interlanguage link naming an article here (either way)
+            # makes the two translations of one another.
+            interlanguage_joined(result.article_id for result in report.results)
     return report
 
 

@@ -1,0 +1,48 @@
+"""The editors' notice on a translation's change form that the article it
+was translated from changed since (``articles.translations.outdated_source``),
+with the link to that change in the source's history.
+
+    {% load translations %}
+    {% outdated_translation original as outdated %}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+
+from ..translations import outdated_source
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class OutdatedNotice:
+    language: str  # the source's language, named in the interface's
+    title: str  # the source's title
+    diff_url: str  # its changes since the translation's last edit ("" if unknown)
+    change_url: str  # its change form
+
+
+@register.simple_tag
+def outdated_translation(article) -> OutdatedNotice | None:
+    """The notice for ``article`` (the change form's ``original``), None when
+    there is nothing to tell."""
+    outdated = outdated_source(article)
+    if outdated is None:
+        return None
+    source = outdated.source
+    diff_url = ""
+    if outdated.old_revision and outdated.new_revision and outdated.old_revision != outdated.new_revision:
+        diff_url = reverse("admin:articles_article_compare", args=[source.pk]) + "?" + urlencode(
+            {"a": outdated.old_revision, "b": outdated.new_revision})
+    elif outdated.new_revision:
+        # Its history began after the translation's last edit: all of it is new.
+        diff_url = reverse("admin:articles_article_history", args=[source.pk])
+    return OutdatedNotice(
+        language=outdated.language_name, title=source.title, diff_url=diff_url,
+        change_url=reverse("admin:articles_article_change", args=[source.pk]),
+    )
