@@ -19,6 +19,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import IntegrityError, transaction
 from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from ..infobox import ROW_STORAGE, STORAGE, Storage
@@ -112,6 +113,17 @@ class PopulationFigureInline(admin.TabularInline):
     classes = ["collapse"]
 
 
+class ContentLanguageFilter(admin.AllValuesFieldListFilter):
+    """The languages articles are written in, as stored (``fa-AF``): only
+    those in use are listed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Not the field's name: "By language" beside the infobox's "By
+        # languages" (those the community speaks) would read as the same.
+        self.title = _("content language")
+
+
 class InterlanguageLinkInline(admin.TabularInline):
     """The article in other languages (``[[ru:…]]`` on a MediaWiki wiki)."""
 
@@ -134,6 +146,7 @@ class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
     ]
     list_filter = [
         "status",
+        ("language", ContentLanguageFilter),
         *verifiability.LIST_FILTER,
         # Each list of terms; places are too many for a filter's list.
         *(storage.many_to_many for storage in ROW_STORAGE if storage.kind is Kind.TERMS),
@@ -142,7 +155,7 @@ class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
     ]
     search_fields = ["title", "lead", "group_name", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["origin_country", "host_country"]
+    autocomplete_fields = ["origin_country", "host_country", "translated_from"]
     date_hierarchy = "updated"
     save_on_top = True
 
@@ -156,7 +169,9 @@ class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
     # fieldset by templates/admin/articles/article/change_form.html); what
     # editors rarely touch is collapsed (open again when it has an error).
     fieldsets = [
-        (None, {"fields": ["title", "lead", ("slug", "status"), "description", "tags"]}),
+        (None, {"fields": [
+            "title", "lead", ("slug", "status", "language"), "description", "tags",
+        ]}),
         ("Infobox", {"fields": [
             storage.columns[0] if len(storage.columns) == 1 else storage.columns
             for storage in STORAGE if storage.columns
@@ -165,6 +180,9 @@ class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
             "fields": ["origin_group", ("origin_country", "host_country")],
             "classes": ["collapse"],
         }),
+        # Saving joins the article to the translation group of the one it
+        # was translated from (services.article_saved).
+        (_("Translation"), {"fields": ["translated_from"], "classes": ["collapse"]}),
     ]
     inlines = [
         *INFOBOX_LIST_INLINES,

@@ -30,6 +30,7 @@ def article_to_doc(article: Article) -> wikitext.ArticleDoc:
         ],
         see_also=[row.target_title for row in article.see_also.all()],
         references=[row.entry() for row in article.references.all()],
+        language=article.language,
     )
 
 

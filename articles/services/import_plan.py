@@ -103,6 +103,8 @@ class PlannedArticle:
     title: str
     article: Article | None  # None: the import creates it
     lead_changed: bool = False
+    # (the article's language, the file's) when they differ: "en" -> "fa-AF".
+    language_changed: tuple[str, str] | None = None
     sections_added: tuple[PlannedSection, ...] = ()
     sections_changed: tuple[PlannedSection, ...] = ()
     sections_removed: tuple[PlannedSection, ...] = ()
@@ -122,6 +124,7 @@ class PlannedArticle:
     def unchanged(self) -> bool:
         return not self.created and not (
             self.lead_changed
+            or self.language_changed
             or self.sections_added
             or self.sections_changed
             or self.sections_removed
@@ -178,6 +181,7 @@ class PlannedArticle:
             title=doc.title,
             article=article,
             lead_changed=old.lead != doc.lead,
+            language_changed=(old.language, doc.language) if old.language != doc.language else None,
             sections_added=tuple(
                 PlannedSection(s.heading, i + 1)
                 for k, (i, s) in new_sections.items() if k not in old_sections

@@ -191,6 +191,7 @@ def _build_article(
     document's references, in order (import_references.sources_import)."""
     built = _BuiltArticle(article, created=article.pk is None)
     article.lead = doc.lead
+    article.language = doc.language
     for column, value in columns_from(doc.infobox).items():
         setattr(article, column, value)
     parsed = community_from_title(article.title)

@@ -510,7 +510,7 @@ class _ImportRun:
 
 # What an import writes of an article, besides the article row.
 _ARTICLE_IMPORT_FIELDS = [
-    "lead", "lead_html", "group_name", "population", "population_note", "origin_group",
+    "lead", "lead_html", "language", "group_name", "population", "population_note", "origin_group",
     "origin_country", "host_country", "search_document", "updated",
     "paragraphs", "cited_paragraphs", "citations_needed",
 ]
