@@ -8,6 +8,21 @@ on SQLite from the FTS5 index of migration 0006 (porter stems), ranked by
 bm25 (the title weighing TITLE_WEIGHT times the document), with a snippet
 made here.
 
+Languages. On PostgreSQL each article's vectors are made with the text
+search configuration of its language (migration 0020: ``russian`` for a
+Russian article, ``simple`` for Dari and Pashto, which PostgreSQL has no
+stemmer for). A query is not known to be in one language, so it is parsed
+with each configuration the site's articles are mostly in (those of the
+interface languages, and ``simple``) and the results OR-ed: one constant
+tsquery, which the GIN index answers; each article matches by the stems its
+own configuration made. For Russian, stems are also forgiven (see
+_forgiven_sql): "Казахстане" finds "Казахстан". On SQLite every script is
+split into words the same way (unicode61: Cyrillic, Arabic script, and
+case folded) but only English words are stemmed (porter): other words are
+found as they are written. A run of CJK characters without spaces is one
+word on both databases: it is found by the whole run (a whole title such
+as "東京の日本人"), not by a part of it.
+
 The work per search is bounded whatever the number of articles and of
 matches, in four SQL queries (people, places, the count, the page):
 
@@ -32,17 +47,17 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-)
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Exists,
+    F,
+    FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -67,17 +82,102 @@ TITLE_WEIGHT = 10  # SQLite: bm25 weight of the title, the document's being 1
 # Up to this many matches are ranked fully (by their documents too).
 RESULT_LIMIT = 1000
 
+# PostgreSQL's text search configuration for a language, by the primary
+# subtag of its BCP 47 code, for those PostgreSQL 15 has a stemmer for
+# (SELECT cfgname FROM pg_ts_config); any other language is "simple".
+# migrations/0020_search_language.py holds a copy, as the SQL function
+# articles_search_config(language); a test keeps the two equal.
+LANGUAGE_SEARCH_CONFIGS = {
+    "ar": "arabic",
+    "ca": "catalan",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "eu": "basque",
+    "fi": "finnish",
+    "fr": "french",
+    "ga": "irish",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "hy": "armenian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nb": "norwegian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "nn": "norwegian",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+    "yi": "yiddish",
+}
+FALLBACK_CONFIG = "simple"
+
+
+def search_config(language: str) -> str:
+    """The text search configuration of ``language`` (BCP 47 or Django's
+    lower-case code): ``russian`` for ``ru``, ``simple`` for ``fa-AF``."""
+    primary = language.split("-", 1)[0].lower()
+    return LANGUAGE_SEARCH_CONFIGS.get(primary, FALLBACK_CONFIG)
+
+
+# The scripts whose words a configuration's stemmer changes; it leaves other
+# words as "simple" does, so a query without a letter of them skips it (each
+# configuration OR-ed costs the GIN index a lookup per word). A configuration
+# not listed is always used.
+STEMMED_SCRIPTS = {
+    "english": {"LATIN"},
+    "russian": {"CYRILLIC"},
+}
+
+
+def _scripts(text: str) -> set[str]:
+    """The scripts of the letters of ``text``, as the first word of their
+    Unicode names: LATIN, CYRILLIC, ARABIC, CJK ..."""
+    return {unicodedata.name(ch, "?").split()[0] for ch in text if ch.isalpha()}
+
+
+def query_configs(text: str) -> list[str]:
+    """The configurations ``text`` is parsed with: those of the interface
+    languages whose stemmer changes a word of it (STEMMED_SCRIPTS), and
+    ``simple`` always (for the languages without a stemmer, and for words
+    as an article in any other language writes them)."""
+    scripts = _scripts(text)
+    configs = {
+        config
+        for config in (search_config(code) for code, _name in settings.LANGUAGES)
+        if STEMMED_SCRIPTS.get(config, scripts) & scripts
+    }
+    return sorted(configs | {FALLBACK_CONFIG})
+
+
 # PostgreSQL: the vectors that migrations/0005_search_vector.py stores in
 # columns of articles_article, search_vector and search_title_vector (a
-# trigger computes them; they are no model fields). SEARCH_VECTOR is what
-# search_vector holds (the expression migration 0002 indexed); the GIN index
-# "articles_article_search_idx" is on search_vector now.
-SEARCH_CONFIG = "english"
+# trigger computes them, with the row's configuration since migration 0020;
+# they are no model fields). SEARCH_VECTOR is what search_vector holds; the
+# GIN index "articles_article_search_idx" is on search_vector.
 SEARCH_INDEX_NAME = "articles_article_search_idx"
-SEARCH_VECTOR = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-    "search_document", weight="B", config=SEARCH_CONFIG
+ROW_CONFIG = Func(F("language"), function="articles_search_config")
+SEARCH_VECTOR = SearchVector("title", weight="A", config=ROW_CONFIG) + SearchVector(
+    "search_document", weight="B", config=ROW_CONFIG
 )
 STORED_VECTOR = RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
+
+# Configurations whose stems are forgiven (_forgiven_sql): Snowball's
+# Russian stemmer takes the "-н" of "-ан"/"-ян" nouns for a verb's ending,
+# so "Казахстан" is 'казахста' but "Казахстане" is 'казахстан'.
+FORGIVEN_CONFIGS = ("russian",)
+# Forgiven stems of at least this many Cyrillic letters also match as
+# prefixes: 'город' finds "городской", but 'мир' does not find "Мирза".
+PREFIX_MIN_LETTERS = 5
 
 # ts_headline marks matches with these; they are turned into <mark> tags
 # after the headline is escaped. Private-use characters, not typed by anyone.
@@ -89,17 +189,36 @@ _ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'"
 LISTED_FIELDS = ("title", "slug", "group_name", "population", "population_note")
 
 
+# The zero-width non-joiner and joiner are kept between two letters: they
+# are part of a Persian, Dari or Pashto word as its article and aliases
+# spell it ("هزاره‌ها"); elsewhere they are format characters like others.
+_JOINERS = "\u200c\u200d"
+_UNSEARCHED = ("Cc", "Cf", "Cs", "Co")
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isalnum()
+
+
 def clean_query(raw: str | None) -> str:
     """The query as searched: control and format characters (NUL, which
-    PostgreSQL rejects, among them) become spaces, runs of white space one
-    space, and at most MAX_QUERY_LENGTH characters are kept."""
+    PostgreSQL rejects, among them) become spaces, except a zero-width
+    non-joiner or joiner between two letters; runs of white space become
+    one space, and at most MAX_QUERY_LENGTH characters are kept."""
     if not raw:
         return ""
-    text = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") else ch
-        for ch in raw[: MAX_QUERY_LENGTH * 4]
-    )
-    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
+    text = raw[: MAX_QUERY_LENGTH * 4]
+    kept = []
+    for i, ch in enumerate(text):
+        if unicodedata.category(ch) in _UNSEARCHED and not (
+            ch in _JOINERS
+            and 0 < i < len(text) - 1
+            and _is_letter(text[i - 1])
+            and _is_letter(text[i + 1])
+        ):
+            ch = " "
+        kept.append(ch)
+    return " ".join("".join(kept).split())[:MAX_QUERY_LENGTH].strip()
 
 
 def query_words(query: str) -> list[str]:
@@ -212,14 +331,15 @@ def search_articles(query: str) -> ArticleResults:
         return ArticleResults(articles.none(), [])
     if connection.vendor == "postgresql":
         text = " ".join(words)
-        search_query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        matches = articles.alias(search=STORED_VECTOR).filter(search=search_query)
+        query, params = tsquery_sql(text)
+        matches = articles.filter(
+            RawSQL(f'"articles_article"."search_vector" @@ {query}', params, BooleanField())
+        )
+        rank = RawSQL(f'ts_rank("articles_article"."search_vector", {query})', params, FloatField())
         return ArticleResults(
             matches,
             words,
-            ranked=matches.annotate(rank=SearchRank(STORED_VECTOR, search_query))
-            .only(*LISTED_FIELDS)
-            .order_by("-rank", "title", "pk"),
+            ranked=matches.annotate(rank=rank).only(*LISTED_FIELDS).order_by("-rank", "title", "pk"),
             page=lambda start, stop, more: _postgresql_page(text, words, start, stop, more=more),
             headline=True,
         )
@@ -238,6 +358,45 @@ def search_articles(query: str) -> ArticleResults:
 
 
 # PostgreSQL ------------------------------------------------------------------
+
+
+def _literal(text: str) -> str:
+    """``text`` as an SQL string literal (text of this module, never input)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _forgiven_sql(config: str, parsed: str) -> str:
+    """The tsquery ``parsed`` (of ``config``) with its stems stemmed once
+    more, and those of PREFIX_MIN_LETTERS Cyrillic letters or more as
+    prefixes: in its text each 'lexeme' becomes 'lexeme':*, and to_tsquery
+    reads the text again, stemming each lexeme and keeping the operators
+    (& | ! <->). "Казахстане" is 'казахстан', again 'казахста', the stem of
+    "Казахстан"; "Казахстан" is 'казахста', again 'казахст':*, a prefix of
+    both. A lexeme is quoted in the text; the pattern holds no quote and no
+    space, so it cannot reach across two lexemes."""
+    pattern = _literal("'([а-яё]{%d,})'" % PREFIX_MIN_LETTERS)
+    replacement = _literal(r"'\1':*")
+    return (
+        f"to_tsquery('{config}'::regconfig,"
+        f" regexp_replace(({parsed})::text, {pattern}, {replacement}, 'g'))"
+    )
+
+
+def tsquery_sql(text: str, *, parser: str = "websearch_to_tsquery") -> tuple[str, list[str]]:
+    """SQL for the tsquery of ``text`` in every language searched: parsed
+    by ``parser`` with each of query_configs(text), OR-ed, with the forgiven
+    stems of FORGIVEN_CONFIGS. A constant expression: the GIN index on the
+    stored vectors answers ``search_vector @@`` it."""
+    parts, params = [], []
+    for config in query_configs(text):
+        parsed = f"{parser}('{config}'::regconfig, %s)"
+        parts.append(parsed)
+        params.append(text)
+        if config in FORGIVEN_CONFIGS:
+            parts.append(_forgiven_sql(config, parsed))
+            params.append(text)
+    return f"({' || '.join(parts)})", params
+
 
 # The headline is taken from a window of the search document around the
 # first occurrence of a query word (matched by its first letters, as the
@@ -297,14 +456,18 @@ def _escaped_sql(sql: str) -> str:
 
 
 def _headline_sql(words: list[str]) -> tuple[str, list[str]]:
-    """The headline of the document of _DOCUMENT_SQL."""
+    """The headline of the document of _DOCUMENT_SQL, in the configuration
+    of the article's language, marking any of the query's words."""
     window, params = _window_sql("d.doc", words)
-    any_word = " || ".join(
-        f"plainto_tsquery('{SEARCH_CONFIG}'::regconfig, %s)" for _ in words
-    )
+    any_word, word_params = [], []
+    for word in words:
+        sql, sql_params = tsquery_sql(word, parser="plainto_tsquery")
+        any_word.append(sql)
+        word_params += sql_params
     return (
-        f"ts_headline('{SEARCH_CONFIG}'::regconfig, {_escaped_sql(window)}, ({any_word}), %s)",
-        [*params, *words, _HEADLINE_OPTIONS],
+        f"ts_headline(articles_search_config(a.language), {_escaped_sql(window)},"
+        f" ({' || '.join(any_word)}), %s)",
+        [*params, *word_params, _HEADLINE_OPTIONS],
     )
 
 
@@ -320,7 +483,7 @@ def _postgresql_page(
     the full vector, whichever the planner finds cheaper). The page's ids
     come from a subquery: headlines are computed for its rows only, not for
     the rows an OFFSET skips."""
-    query = f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
+    query, q = tsquery_sql(text)
     published = Article.Status.PUBLISHED
     if not more:
         ids = f"""
@@ -329,7 +492,7 @@ def _postgresql_page(
             WHERE status = %s AND search_vector @@ {query}
             ORDER BY rank DESC, title, id LIMIT %s OFFSET %s
         """
-        params = [text, published, text, stop - start, start]
+        params = [*q, published, *q, stop - start, start]
     else:
         ids = f"""
             SELECT * FROM (
@@ -348,8 +511,8 @@ def _postgresql_page(
             ORDER BY part, rank DESC, title, id LIMIT %s OFFSET %s
         """
         params = [
-            text, published, text, text, stop,
-            published, text, text, stop,
+            *q, published, *q, *q, stop,
+            published, *q, *q, stop,
             stop - start, start,
         ]
     headline, headline_params = _headline_sql(words)

@@ -1,8 +1,13 @@
-class UnicodeSlugConverter:
-    """Like Django's ``slug`` converter, but accepting the Unicode letters that
-    ``slugify(..., allow_unicode=True)`` keeps (``русские-в-афганистане``)."""
+from encyclopedia.text import JOINERS
 
-    regex = r"[-\w]+"
+
+class UnicodeSlugConverter:
+    """Like Django's ``slug`` converter, but accepting what
+    ``encyclopedia.text.slugify`` keeps: Unicode letters and digits
+    (``русские-в-афганистане``) and the zero-width non-joiner and joiner
+    inside a Persian, Dari, Pashto or Indic word (``هزاره‌ها-در-ایران``)."""
+
+    regex = rf"[-\w{JOINERS}]+"
 
     def to_python(self, value: str) -> str:
         return value
