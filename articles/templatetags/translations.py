@@ -4,6 +4,7 @@ with the link to that change in the source's history.
 
     {% load translations %}
     {% outdated_translation original as outdated %}
+    {{ link.url|in_own_interface:link.code }}
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
+
+from encyclopedia.locale import bcp47, interface_codes, path_in
 
 from ..translations import outdated_source
 
@@ -46,3 +49,16 @@ def outdated_translation(article) -> OutdatedNotice | None:
         language=outdated.language_name, title=source.title, diff_url=diff_url,
         change_url=reverse("admin:articles_article_change", args=[source.pk]),
     )
+
+
+@register.filter
+def in_own_interface(path: str, language: str) -> str:
+    """A translation's address in the interface of its own language when
+    there is one (the Russian article at /ru/wiki/…: Russian text in a
+    Russian interface), else as it is: what its ``hreflang`` alternate
+    names, as the sitemap does (articles/sitemaps.py)."""
+    tag = bcp47(str(language)).casefold()
+    for code in interface_codes():
+        if bcp47(code).casefold() == tag:
+            return path_in(code, str(path))
+    return str(path)

@@ -87,7 +87,8 @@ def test_translated_from_set_in_the_admin_puts_both_in_one_group_and_each_page_l
         '%D0%BD%D0%B8%D1%81%D1%82%D0%B0%D0%BD%D0%B5/" lang="ru" hreflang="ru" dir="ltr">'
         '<span class="language-name">русский</span>: <bdi>Русские в Афганистане</bdi></a>'
     )
-    assert alternates(en_page)["http://testserver" + russian.get_absolute_url()] == "ru"
+    # The Russian article in the Russian interface, as the sitemap names it.
+    assert alternates(en_page)["http://testserver/ru" + russian.get_absolute_url()] == "ru"
 
     ru_page = client.get(russian.get_absolute_url()).content.decode()
     assert languages_block(ru_page) == [
@@ -110,7 +111,7 @@ def test_a_third_translation_joins_the_group_and_a_dari_one_reads_right_to_left(
     # By language: en, then fa-AF, the language named in itself.
     assert [re.search(r'lang="([^"]+)"', item).group(1) for item in items] == ["en", "fa-AF"]
     assert 'hreflang="fa-AF" dir="rtl"><span class="language-name">دری</span>' in items[1]
-    assert alternates(page)["http://testserver" + dari.get_absolute_url()] == "fa-AF"
+    assert alternates(page)["http://testserver/fa-af" + dari.get_absolute_url()] == "fa-AF"
 
 
 def test_two_groups_merge_when_one_article_of_each_is_joined(admin_client, english, russian, dari):
@@ -327,3 +328,28 @@ def test_the_notice_names_the_source_language_in_the_interface_language(
     # Babel's name of English in Russian, inside the (translated) sentence.
     assert "английский" in form
     assert "/ru/admin/articles/article/" in form
+
+
+# --- the page's queries ----------------------------------------------------------------
+
+
+def test_the_page_of_a_translation_is_built_in_one_query_more_than_any_other(
+    admin_client, client, monkeypatch, settings, english, russian, django_assert_num_queries
+):
+    from articles import rendered
+
+    settings.PAGE_CACHE = False  # the stored page itself, not the page cache in front
+    translate(admin_client, russian, english)
+    alone = ArticleFactory(title="Kazakhs in Russia", lead="Text.")
+    for article in (english, alone):
+        client.get(article.get_absolute_url())
+    monkeypatch.setattr(rendered, "render_version", lambda: "another-version")
+
+    # A page built again (tests/articles/test_rendered.py counts 15 for one
+    # with a group name, whose related communities are one query more).
+    with django_assert_num_queries(14):
+        client.get(alone.get_absolute_url())
+    # And the group's other published articles.
+    with django_assert_num_queries(15):
+        page = client.get(english.get_absolute_url()).content.decode()
+    assert "<bdi>Русские в Афганистане</bdi>" in page
