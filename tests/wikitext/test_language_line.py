@@ -3,11 +3,15 @@ the title, absent for English so that every older file keeps its bytes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.wikitext import (
+    LANGUAGE_RE,
     ArticleDoc,
     Infobox,
     WikitextError,
@@ -16,6 +20,8 @@ from articles.wikitext import (
     dump,
     parse,
 )
+
+from .strategies import article_docs
 
 SEED_BYTES = (Path(__file__).resolve().parents[2] / "fixtures" / "russians-in-afghanistan.txt").read_bytes()
 
@@ -118,3 +124,14 @@ def test_a_lead_may_not_start_with_a_language_line_that_would_read_back_as_the_l
     check_block_text("The rest.\n\nLanguage: ru", lead=True)
     check_block_text("Language: ru")
 
+
+
+@settings(max_examples=60, deadline=None)
+@given(doc=article_docs, language=st.from_regex(LANGUAGE_RE, fullmatch=True))
+def test_generated_documents_in_any_language_round_trip(doc: ArticleDoc, language: str) -> None:
+    doc = replace(doc, language=language)
+    text = dump(doc)
+
+    assert parse(text) == doc
+    assert dump(parse(text)) == text
+    assert (f"\n\nLanguage: {language}\n" in text) == (language != "en")
