@@ -29,6 +29,7 @@ from urllib.parse import quote
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext
 
 from . import markdown
 from .infobox import INFOBOX_EXTRA_PLACE, INFOBOX_PLACE
@@ -251,7 +252,7 @@ def citation_html(cite: CitedSource, *, accessed: str = "", quote: str = "") -> 
         title = format_html('<a href="{}">{}</a>', cite.page, title)
     title = format_html('"{}"', title) if cite.quoted else format_html("<i>{}</i>", title)
     if cite.language:
-        title = format_html("{} (in {})", title, cite.language)
+        title = format_html(gettext("{title} (in {language})"), title=title, language=cite.language)
     parts.append(title)
     if cite.work:
         parts.append(format_html("<i>{}</i>", cite.work))
@@ -261,19 +262,20 @@ def citation_html(cite: CitedSource, *, accessed: str = "", quote: str = "") -> 
         parts.append(format_html("{}", cite.date))
     if cite.isbn:
         isbn = format_html('<a href="{}">{}</a>', cite.page, cite.isbn) if cite.page else cite.isbn
-        parts.append(format_html('<abbr title="International Standard Book Number">ISBN</abbr>'
-                                 "\u00a0{}", isbn))
+        parts.append(format_html('<abbr title="{}">ISBN</abbr>\u00a0{}',
+                                 gettext("International Standard Book Number"), isbn))
     if cite.doi:
         doi = _external(cite.doi_href, cite.doi) if cite.doi_href else cite.doi
-        parts.append(format_html('<abbr title="Digital object identifier">doi</abbr>:{}', doi))
+        parts.append(format_html('<abbr title="{}">doi</abbr>:{}', gettext("Digital object identifier"), doi))
     if cite.archive_href:
-        archived = _external(cite.archive_href, "Archived")
+        archived = _external(cite.archive_href, gettext("Archived"))
         parts.append(
-            format_html("{} from the original on {}", archived, cite.archive_date)
-            if cite.archive_date else format_html("{} from the original", archived)
+            format_html(gettext("{archived} from the original on {date}"), archived=archived,
+                        date=cite.archive_date)
+            if cite.archive_date else format_html(gettext("{archived} from the original"), archived=archived)
         )
     if accessed:
-        parts.append(format_html("Retrieved {}", format_date(accessed)))
+        parts.append(format_html(gettext("Retrieved {date}"), date=format_date(accessed)))
     text = mark_safe(" ".join(_sentence(part) for part in parts))
     if quote:
         text = format_html('{} <q class="citation-quote">{}</q>', text, quote)

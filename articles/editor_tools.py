@@ -24,6 +24,7 @@ from html import escape, unescape
 from urllib.parse import quote, urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from .lookups import resolve_titles
 from .models import Article
@@ -139,14 +140,16 @@ def with_editor_links(html: str, editor: EditorTools | None) -> str:
         if title in editor.drafts:
             return (
                 f'<a class="missing draft-link" href="{escape(editor.drafts[title])}"'
-                f' title="{escape(title)}: a draft, not published yet">{label}</a>'
-                + (' <span class="missing-note">(draft)</span>' if note else "")
+                f' title="{escape(gettext("%(title)s: a draft, not published yet") % {"title": title})}">'
+                f'{label}</a>'
+                + (f' <span class="missing-note">{escape(gettext("(draft)"))}</span>' if note else "")
             )
         if not editor.add_url:
             return match.group(0)
         return (
             f'<a class="missing create-link" href="{escape(editor.create_url(title))}"'
-            f' title="{escape(title)}: no article yet; create it">{label}</a>{note}'
+            f' title="{escape(gettext("%(title)s: no article yet; create it") % {"title": title})}">'
+            f'{label}</a>{note}'
         )
 
     return MISSING_LINK_RE.sub(link, html)
@@ -163,7 +166,9 @@ def with_section_links(html: str, section_url: str) -> str:
         url = escape(section_url.format(anchor=quote(anchor, safe="")))
         return (
             f'{match.group(0)} <span class="section-edit">[<a href="{url}"'
-            f' aria-label="Edit the section {heading}">edit</a>]</span>'
+            # The heading comes escaped from the stored page; the rest is ours.
+            f' aria-label="{escape(gettext("Edit the section %(heading)s") % {"heading": unescape(heading)})}">'
+            f'{escape(gettext("edit"))}</a>]</span>'
         )
 
     return SECTION_ANCHOR_RE.sub(link, html)

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import F, Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from . import wikitext
 from .models import (
@@ -95,10 +96,10 @@ STORAGE: tuple[Storage, ...] = (
             url_name="place-detail"),
     Storage(wikitext.infobox.LANGS, rows="language_rows", model=ArticleLanguage,
             value="language", url_name="language-detail", path="languages",
-            heading="Communities that speak {}"),
+            heading=_("Communities that speak {}")),
     Storage(wikitext.infobox.RELS, rows="religion_rows", model=ArticleReligion,
             value="religion", url_name="religion-detail", path="religions",
-            heading="Communities that follow {}"),
+            heading=_("Communities that follow {}")),
     Storage(wikitext.infobox.RELATED, rows="related_rows", model=RelatedGroup, value="title"),
 )
 ROW_STORAGE: tuple[Storage, ...] = tuple(s for s in STORAGE if s.rows)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import CharField, F, Q, Value
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from people.models import Place
 
@@ -110,15 +111,15 @@ def related_articles(article: Article) -> list[RelatedGroup]:
 
     here = host.name if host else ""
     groups = [
-        RelatedGroup(f"{group} in other countries", [
+        RelatedGroup(gettext("%(group)s in other countries") % {"group": group}, [
             Link(title, url) for title, (url, g, h) in found.items()
             if group and g == group and h != here and title != reverse_title
         ]),
-        RelatedGroup(f"Other communities in {here}", [
+        RelatedGroup(gettext("Other communities in %(place)s") % {"place": here}, [
             Link(title, url) for title, (url, g, h) in found.items()
             if here and h == here and g != group and title != reverse_title
         ]),
-        RelatedGroup("The reverse community", [
+        RelatedGroup(gettext("The reverse community"), [
             Link(title, url) for title, (url, _g, _h) in found.items() if title == reverse_title
         ]),
     ]

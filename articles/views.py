@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 from taggit.models import Tag
@@ -91,7 +92,7 @@ def article_index(request):
 # (model, Article lookup, heading with the term's name).
 # By URL name: the model, the Article field reaching it, the heading.
 TERM_PAGES = {
-    "tag-detail": (Tag, "tags", "Articles tagged “{}”"),
+    "tag-detail": (Tag, "tags", _("Articles tagged “{}”")),
     **{s.url_name: (s.target, s.many_to_many, s.heading) for s in TERM_STORAGE},
 }
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from articles.wikitext import WikitextError, check_line, join_places, split_places
 from articles.wikitext.names import name_key, name_problem, normalize_name
@@ -64,17 +65,17 @@ def _set_name_key(sender, instance, **kwargs) -> None:
 
 class Place(NamedByKey):
     class Kind(models.TextChoices):
-        COUNTRY = "country", "Country"
-        REGION = "region", "Province or region"
-        CITY = "city", "City or town"
-        OTHER = "other", "Other"
+        COUNTRY = "country", _("Country")
+        REGION = "region", _("Province or region")
+        CITY = "city", _("City or town")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_name])
     slug = models.SlugField(max_length=MAX_NAME_LENGTH, unique=True, allow_unicode=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
     demonym = models.CharField(
         max_length=MAX_NAME_LENGTH, blank=True, validators=[validate_line],
-        help_text="Its people, plural, as article titles use it: Afghans, Russians.",
+        help_text=_("Its people, plural, as article titles use it: Afghans, Russians."),
     )
     parent = models.ForeignKey(
         "self",
@@ -82,7 +83,7 @@ class Place(NamedByKey):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="children",
-        help_text="The place this one lies in: Balkh Province is in Afghanistan.",
+        help_text=_("The place this one lies in: Balkh Province is in Afghanistan."),
     )
 
     class Meta:
@@ -135,7 +136,7 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "people"
+        verbose_name_plural = _("people")
 
     def __str__(self) -> str:
         return self.name
@@ -155,7 +156,7 @@ class Alias(models.Model):
 
     class Meta:
         ordering = ["id"]
-        verbose_name_plural = "aliases"
+        verbose_name_plural = _("aliases")
         constraints = [
             models.UniqueConstraint(fields=["person", "name"], name="unique_alias_per_person")
         ]

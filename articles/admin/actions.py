@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from ..models import Article
 from ..services import article_edit
@@ -36,25 +37,31 @@ def _set_status(model_admin, request: HttpRequest, queryset: QuerySet, status: s
             continue
         model_admin.log_change(request, article, comment)
         changed.append(article.title)
-    label = Article.Status(status).label.lower()
     count = len(changed)
-    if count:
-        model_admin.message_user(
-            request, f"{count} article{'s' if count != 1 else ''} {label}.", messages.SUCCESS
-        )
+    # Whole sentences for each status, so that a translation can make the
+    # words agree (Russian's "опубликована"/"опубликованы").
+    if status == Article.Status.PUBLISHED:
+        done = ngettext("%(count)d article published.", "%(count)d articles published.", count)
+        none = gettext("No article was published: the selected ones already were.")
+        refusal = gettext("Not published: %(problem)s")
     else:
-        model_admin.message_user(request, f"No article was {label}: the selected ones already were.",
-                                 messages.INFO)
+        done = ngettext("%(count)d article draft.", "%(count)d articles draft.", count)
+        none = gettext("No article was draft: the selected ones already were.")
+        refusal = gettext("Not draft: %(problem)s")
+    if count:
+        model_admin.message_user(request, done % {"count": count}, messages.SUCCESS)
+    else:
+        model_admin.message_user(request, none, messages.INFO)
     for problem in refused:
-        model_admin.message_user(request, f"Not {label}: {problem}", messages.ERROR)
+        model_admin.message_user(request, refusal % {"problem": problem}, messages.ERROR)
 
 
-@admin.action(description="Publish selected articles", permissions=["change"])
+@admin.action(description=gettext_lazy("Publish selected articles"), permissions=["change"])
 def publish(model_admin, request: HttpRequest, queryset: QuerySet) -> None:
     _set_status(model_admin, request, queryset, Article.Status.PUBLISHED, PUBLISHED_COMMENT)
 
 
-@admin.action(description="Unpublish selected articles (make them drafts)", permissions=["change"])
+@admin.action(description=gettext_lazy("Unpublish selected articles (make them drafts)"), permissions=["change"])
 def unpublish(model_admin, request: HttpRequest, queryset: QuerySet) -> None:
     _set_status(model_admin, request, queryset, Article.Status.DRAFT, UNPUBLISHED_COMMENT)
 

@@ -16,6 +16,7 @@ from django.contrib.admin.models import LogEntry
 from django.db import models
 from django.http import QueryDict
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
 from .. import merge, revision_diff, wikitext
@@ -74,8 +75,8 @@ def check_text_markers(form: forms.BaseForm, name: str) -> None:
 def summary_field() -> forms.CharField:
     """The edit summary box, the same on the change form and the section form."""
     return forms.CharField(
-        label="Edit summary", required=False, max_length=SUMMARY_MAX_LENGTH, strip=True,
-        help_text="Briefly describe your changes; the history shows it beside the revision.",
+        label=_("Edit summary"), required=False, max_length=SUMMARY_MAX_LENGTH, strip=True,
+        help_text=_("Briefly describe your changes; the history shows it beside the revision."),
         widget=forms.TextInput(attrs={"size": 80, "maxlength": SUMMARY_MAX_LENGTH}),
     )
 
@@ -102,7 +103,7 @@ class ArticleAdminForm(forms.ModelForm):
         bad = [tag for tag in tags if not slugify(tag, allow_unicode=True)]
         if bad:
             raise forms.ValidationError(
-                "A tag needs at least one letter or digit: %(tags)s",
+                _("A tag needs at least one letter or digit: %(tags)s"),
                 params={"tags": ", ".join(repr(tag) for tag in bad)},
             )
         return tags
@@ -114,9 +115,9 @@ class ArticleAdminForm(forms.ModelForm):
             check_text_markers(self, "lead")
         if self.edit_conflicts:
             raise forms.ValidationError(
-                "Another editor saved this article while you were editing it, and changed "
-                "the same parts: %(parts)s. Your text is kept below; their change is shown "
-                "above. Merge the two and save again.",
+                _("Another editor saved this article while you were editing it, and changed "
+                  "the same parts: %(parts)s. Your text is kept below; their change is shown "
+                  "above. Merge the two and save again."),
                 code="edit_conflict",
                 params={"parts": "; ".join(self.edit_conflicts)},
             )

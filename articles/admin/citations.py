@@ -24,6 +24,7 @@ from django import forms
 from django.contrib.auth import get_permission_codename
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext_lazy as _
 
 from .. import wikitext
 from ..infobox import (
@@ -180,10 +181,10 @@ class PlaceField(forms.ChoiceField):
 
 
 class InfoboxCitationForm(forms.ModelForm):
-    place = PlaceField(label="Infobox row", choices=typed_place_choices)
+    place = PlaceField(label=_("Infobox row"), choices=typed_place_choices)
     key = forms.CharField(
-        label="Reference key", max_length=wikitext.references.MAX_KEY_LENGTH,
-        help_text="The key of one of the references, or ? for “citation needed”.",
+        label=_("Reference key"), max_length=wikitext.references.MAX_KEY_LENGTH,
+        help_text=_("The key of one of the references, or ? for “citation needed”."),
     )
     # Extra rows of the article, (place, label): set by the inline per article.
     extra_places: list[tuple[str, str]] = []
@@ -431,8 +432,8 @@ class ReferenceInline(PartOfTheArticle, OrderedInline):
     formset = ReferenceFormSet
     fields = ["key", "source", "accessed", "quote", "position"]
     autocomplete_fields = ["source"]
-    verbose_name = "reference"
-    verbose_name_plural = "references (the sources the markers [^key] cite)"
+    verbose_name = _("reference")
+    verbose_name_plural = _("references (the sources the markers [^key] cite)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source")
@@ -445,8 +446,8 @@ class InfoboxCitationInline(PartOfTheArticle, OrderedInline):
     form = InfoboxCitationForm
     formset = InfoboxCitationFormSet
     fields = ["place", "key", "locator", "position"]
-    verbose_name = "infobox citation"
-    verbose_name_plural = "infobox citations"
+    verbose_name = _("infobox citation")
+    verbose_name_plural = _("infobox citations")
 
     def get_queryset(self, request):
         return (

@@ -39,6 +39,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from people.models import Place
 
@@ -122,7 +123,8 @@ def existing_article_redirect(model_admin, request) -> HttpResponseRedirect | No
         return None
     messages.info(
         request,
-        f"“{existing}” exists already ({existing.get_status_display().lower()}): here it is.",
+        gettext("“%(title)s” exists already (%(status)s): here it is.")
+        % {"title": existing, "status": existing.get_status_display().lower()},
     )
     opts = existing._meta
     return HttpResponseRedirect(reverse(

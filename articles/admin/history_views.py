@@ -25,6 +25,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from reversion.models import Revision, Version
 
 from .. import revision_diff
@@ -132,7 +133,8 @@ class HistoryViews:
             else:
                 article.refresh_from_db()
                 model_admin.log_change(request, article, new.get_comment())
-                messages.success(request, f"{article} was restored: {new.get_comment()}.")
+                messages.success(request, gettext("%(article)s was restored: %(comment)s.")
+                                 % {"article": article, "comment": new.get_comment()})
                 return HttpResponseRedirect(
                     reverse(f"admin:{article._meta.app_label}_{article._meta.model_name}_history",
                             args=[article.pk])

@@ -48,6 +48,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_protect
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy as _
 
 from ..models import Article, ImportJob
 from .import_render import rendered_new_articles
@@ -163,41 +165,41 @@ class MultipleFileField(forms.FileField):
 
 class ImportForm(forms.Form):
     files = MultipleFileField(
-        label="Files",
-        help_text=(
-            "One or more UTF-8 wiki-text files (.txt), or MediaWiki files: Special:Export "
-            "dumps (.xml, .xml.bz2, .xml.gz) and wikitext pages (.wiki, .mediawiki, titled "
-            "by the file's name); not both kinds in one upload. "
-            f"At most {MAX_FILES} files, each up to {MAX_FILE_SIZE // MiB} MiB, "
-            f"{MAX_TOTAL_SIZE // MiB} MiB in all; a compressed dump counts by its "
-            "compressed size."
+        label=_("Files"),
+        help_text=format_lazy(
+            _("One or more UTF-8 wiki-text files (.txt), or MediaWiki files: Special:Export "
+              "dumps (.xml, .xml.bz2, .xml.gz) and wikitext pages (.wiki, .mediawiki, titled "
+              "by the file's name); not both kinds in one upload. "
+              "At most {files} files, each up to {size} MiB, {total} MiB in all; a compressed "
+              "dump counts by its compressed size."),
+            files=MAX_FILES, size=MAX_FILE_SIZE // MiB, total=MAX_TOTAL_SIZE // MiB,
         ),
-        error_messages={"required": "Choose one or more wiki-text files to import."},
+        error_messages={"required": _("Choose one or more wiki-text files to import.")},
     )
     # Not required: a post without them (a script, an old form) gets the
     # defaults the form shows.
     status = forms.ChoiceField(
-        label="Status of new articles",
+        label=_("Status of new articles"),
         choices=Article.Status.choices,
         initial=Article.Status.PUBLISHED,
         required=False,
         widget=forms.RadioSelect,
-        help_text="Articles that already exist keep their status.",
+        help_text=_("Articles that already exist keep their status."),
     )
     drafts = forms.BooleanField(
-        label="Import as drafts",
+        label=_("Import as drafts"),
         required=False,
-        help_text=(
+        help_text=_(
             "Every imported article is unpublished: new ones are created as drafts and "
             "existing ones become drafts (the status above is then ignored). For MediaWiki "
             "files, new articles only."
         ),
     )
     history = forms.BooleanField(
-        label="Import the history (every revision)",
+        label=_("Import the history (every revision)"),
         initial=True,
         required=False,
-        help_text=(
+        help_text=_(
             "MediaWiki dumps only: each revision becomes a history entry, with its date, "
             "contributor and edit summary. Unchecked: only each page's newest revision."
         ),
@@ -360,12 +362,12 @@ class ImportViews:
         if upload is None:
             messages.error(
                 request,
-                "This import is no longer waiting: it was already confirmed or cancelled, "
-                "or the session ended. Nothing was imported; upload the files again.",
+                gettext("This import is no longer waiting: it was already confirmed or cancelled, "
+                        "or the session ended. Nothing was imported; upload the files again."),
             )
             return HttpResponseRedirect(self._url("import"))
         if request.POST.get("action") != "confirm":
-            messages.info(request, "Import cancelled; nothing was imported.")
+            messages.info(request, gettext("Import cancelled; nothing was imported."))
             return HttpResponseRedirect(self._url("changelist"))
 
         job = ImportJob.objects.create(user=request.user, files=len(upload.sources))

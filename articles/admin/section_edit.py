@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy as _
 
 from .. import merge
 from ..models import Article, Section
@@ -35,9 +36,9 @@ _HEADING = Section._meta.get_field("heading")
 
 class SectionEditForm(forms.Form):
     # dir="auto": a heading or text in Arabic script reads right to left.
-    heading = forms.CharField(label="Heading", max_length=_HEADING.max_length,
+    heading = forms.CharField(label=_("Heading"), max_length=_HEADING.max_length,
                               widget=forms.TextInput(attrs={"dir": "auto", "size": 60}))
-    body = WikiTextFormField(label="Text", required=False,
+    body = WikiTextFormField(label=_("Text"), required=False,
                              widget=forms.Textarea(attrs={"rows": 20, "cols": 90, "dir": "auto"}))
     edit_summary = summary_field()
     # The section edited (its row in the base) and the change form's base.
@@ -196,8 +197,8 @@ class SectionEditViews:
         return article.get_absolute_url() + (f"#{anchor}" if anchor else "")
 
     def _gone(self, request, article: Article) -> HttpResponse:
-        messages.warning(request, "That section is no longer in the article (its heading may have "
-                                  "been changed); edit it from the whole article's form.")
+        messages.warning(request, gettext("That section is no longer in the article (its heading may "
+                                          "have been changed); edit it from the whole article's form."))
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def _render(self, request, article: Article, anchor: str, form: SectionEditForm,

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext_lazy as _
 
 from encyclopedia.text import unique_slug
 
@@ -186,11 +187,11 @@ class SourceAdmin(KeyedWrites, admin.ModelAdmin):
         )
         return super().get_queryset(request).annotate(citing=Coalesce(Subquery(citing), 0))
 
-    @admin.display(description="Work or publisher", ordering="work")
+    @admin.display(description=_("Work or publisher"), ordering="work")
     def work_or_publisher(self, source: Source) -> str:
         return source.work or source.publisher
 
-    @admin.display(description="Articles citing it", ordering="citing")
+    @admin.display(description=_("Articles citing it"), ordering="citing")
     def articles_citing(self, source: Source) -> int:
         return source.citing
 

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Article, ArticleReference
 
@@ -47,12 +48,12 @@ def cited_percent(article: Article) -> str:
 
 # Sorted ascending, the least cited first and articles without paragraphs
 # (nothing to cite) last; descending, the reverse.
-@admin.display(description="Cited", ordering=F("cited_share").asc(nulls_last=True))
+@admin.display(description=_("Cited"), ordering=F("cited_share").asc(nulls_last=True))
 def cited(article: Article) -> str:
     return cited_percent(article)
 
 
-@admin.display(description="Citations needed", ordering="citations_needed")
+@admin.display(description=_("Citations needed"), ordering="citations_needed")
 def needed(article: Article) -> int:
     return article.citations_needed
 
