@@ -10,7 +10,11 @@ import re
 import unicodedata
 from collections.abc import Collection
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_unicode_slug
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # Room for a "-N" suffix within the slug fields' 255 characters.
 SLUG_BASE_LENGTH = 240
@@ -23,22 +27,72 @@ JOINERS = "\u200c\u200d"
 _NOT_SLUG = re.compile(rf"[^\w\s{JOINERS}-]")
 _EDGE_JOINER = re.compile(rf"(?<![^\W_])[{JOINERS}]+|[{JOINERS}]+(?![^\W_])")
 _DASHES = re.compile(r"[-\s]+")
+_SLUG = re.compile(rf"[-\w{JOINERS}]+\Z")
+
+# Whether the slugs made from titles and names keep the joiners. Off until
+# the models' slug fields are this module's SlugField: Django's SlugField
+# (validate_unicode_slug, "^[-\w]+\Z") refuses a joiner, so the import's
+# full_clean() would refuse every Dari title written with one.
+SLUGS_KEEP_JOINERS = False
 
 
-def slugify(text: str) -> str:
+def slugify(text: str, *, keep_joiners: bool = True) -> str:
     """Django's ``slugify(text, allow_unicode=True)`` (NFKC, lower case,
     letters, digits, underscores and hyphens, white space and runs of
     hyphens as one hyphen, no hyphen or underscore at either end), keeping
-    the zero-width non-joiner and joiner between two letters or digits."""
+    the zero-width non-joiner and joiner between two letters or digits
+    unless not ``keep_joiners``."""
     text = unicodedata.normalize("NFKC", str(text)).lower()
     text = _EDGE_JOINER.sub("", _NOT_SLUG.sub("", text))
+    if not keep_joiners:
+        text = re.sub(f"[{JOINERS}]", "", text)
     return _DASHES.sub("-", text).strip("-_")
+
+
+def validate_slug(value: str) -> None:
+    """What ``slugify`` makes: letters, digits, underscores, hyphens and
+    the joiners (Django's validate_unicode_slug without the joiners)."""
+    if not _SLUG.match(value):
+        raise ValidationError(
+            _("Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."),
+            code="invalid",
+        )
+
+
+class SlugFormField(forms.CharField):
+    """The form field of SlugField: white space stripped, validate_slug."""
+
+    default_validators = [validate_slug]
+
+    def __init__(self, *, allow_unicode: bool = True, **kwargs):
+        super().__init__(**kwargs)
+
+
+class SlugField(models.SlugField):
+    """Django's SlugField (allow_unicode) accepting the joiners inside a
+    word, in the model and in its forms. (Django's own sets its validator
+    per instance, in __init__: it is replaced there.) A model field that
+    becomes this one needs a migration (AlterField) but no change of the
+    table."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_unicode", True)
+        super().__init__(*args, **kwargs)
+        self.default_validators = [validate_slug]
+        # CharField has already read them, adding its MaxLengthValidator.
+        self.validators[:] = [
+            validate_slug if v is validate_unicode_slug else v for v in self.validators
+        ]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": SlugFormField, **kwargs})
 
 
 def slug_base(text: str, *, fallback: str) -> str:
     """The slug ``text`` asks for before any suffix; ``fallback`` when
     nothing of it is left (a title of punctuation only)."""
-    return _EDGE_JOINER.sub("", slugify(text)[:SLUG_BASE_LENGTH]).strip("-") or fallback
+    slug = slugify(text, keep_joiners=SLUGS_KEEP_JOINERS)[:SLUG_BASE_LENGTH]
+    return _EDGE_JOINER.sub("", slug).strip("-") or fallback
 
 
 def next_free_slug(base: str, taken: Collection[str]) -> str:
