@@ -52,9 +52,9 @@ def normalize_title(instance: models.Model, field: str) -> None:
 
 
 # An article's content language, as BCP 47 writes it: en, ru, fa-AF, ps,
-# zh-Hant, sr-Latn-RS (the wiki-text's "Language:" line; lang="" on the page).
-CONTENT_LANGUAGE_RE = r"\A[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?\Z"
-DEFAULT_CONTENT_LANGUAGE = "en"
+# zh-Hant, sr-Latn-RS. The rule is the wiki-text's "Language:" line's.
+CONTENT_LANGUAGE_RE = wikitext.LANGUAGE_RE.pattern
+DEFAULT_CONTENT_LANGUAGE = wikitext.DEFAULT_LANGUAGE
 validate_content_language = RegexValidator(
     CONTENT_LANGUAGE_RE,
     "A language code as BCP 47 writes it: en, ru, fa-AF, ps, zh-Hant.",

@@ -24,8 +24,8 @@ import re
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_PREFIX = "Language:"
-# The same shape as articles.models.article.CONTENT_LANGUAGE_RE, which the
-# column is validated with (a test holds the two equal).
+# BCP 47 as written: a language of 2-3 letters, a script of 4, a region of 2
+# letters or 3 digits. Article.language is validated with it too.
 LANGUAGE_RE = re.compile(r"\A[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?\Z")
 _ANY_CASE_RE = re.compile(LANGUAGE_RE.pattern, re.IGNORECASE | re.ASCII)
 

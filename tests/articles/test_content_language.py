@@ -15,9 +15,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from articles.models import Article
-from articles.models.article import CONTENT_LANGUAGE_RE
 from articles.services import article_export, articles_import, articles_import_plan
-from articles.wikitext import LANGUAGE_RE
 from tests.admin_forms import change_form_data
 from tests.html import visible_text
 
@@ -120,10 +118,6 @@ def test_a_malformed_language_line_is_a_clear_error_and_imports_nothing(tmp_path
         f"{bad}:3: 'xx_YY!' is not a language code; write it as BCP 47 does"
     )
     assert not Article.objects.exists()
-
-
-def test_the_format_and_the_column_accept_the_same_codes():
-    assert LANGUAGE_RE.pattern == CONTENT_LANGUAGE_RE
 
 
 # --- the admin ---------------------------------------------------------------------------

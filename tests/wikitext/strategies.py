@@ -76,8 +76,11 @@ titles = names.filter(lambda text: not text.startswith("=") and not text.endswit
 headings = lines.filter(lambda text: not text.startswith("=") and not text.endswith("="))
 
 # A paragraph line that starts with "=" would be read as a heading, and a lead
-# whose first line is "Infobox" would be read as the infobox.
-paragraph_lines = lines.filter(lambda text: not text.startswith(("=", "-")) and text != "Infobox")
+# whose first line is "Infobox" would be read as the infobox, one whose
+# first line is "Language: ..." as the article's language.
+paragraph_lines = lines.filter(
+    lambda text: not text.startswith(("=", "-", "Language:")) and text != "Infobox"
+)
 
 # --- citations ---------------------------------------------------------------
 
