@@ -1,7 +1,7 @@
 """An article's text reads in its own direction whatever the interface's: a
 Dari article (Article.language "fa-AF") in the English interface is right to
 left, in a font that has the Arabic script's letters, while the site's header
-around it stays left to right."""
+around it stays left to right; its reference previews open from the right."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import goto_ok
 from tests.browser.test_pages import DESKTOP, PHONE
-from tests.factories import ArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, ArticleReferenceFactory, SectionFactory, SourceFactory
 
 TITLE = "روس‌ها در افغانستان"
 LEAD = "گفته می‌شود که اکنون حدود ۱۵۰۰ روس در افغانستان زندگی می‌کنند."
@@ -76,3 +76,24 @@ def test_a_dari_article_reads_right_to_left_in_the_english_interface(site, fresh
     assert title[0] < 2 and title[1] > 20, f"the title is not set from the right: {title}"
     assert _fonts_drawing(page, ".article h1") & ARABIC_FONTS
     assert _fonts_drawing(page, ".article section p") & ARABIC_FONTS
+
+
+def test_a_reference_preview_in_a_dari_article_opens_from_the_markers_right(site, fresh_page):
+    """The popup (static/js/reference-preview.js) is placed in <main>, the
+    interface's: it takes the text's language and direction, and lines up
+    with the superscript's right edge, where a right-to-left line starts."""
+    article = ArticleFactory(
+        title=TITLE, slug="rusha-dar-afghanistan", lead=f"{LEAD}[^census]", language="fa-AF"
+    )
+    ArticleReferenceFactory(article=article, key="census", source=SourceFactory(title="سرشماری ۲۰۰۹"))
+    page = goto_ok(fresh_page(DESKTOP), f"{site}/wiki/rusha-dar-afghanistan/")
+    marker = page.locator("sup#cite-ref-census-0 a")
+    popup = page.locator("#reference-preview")
+    marker.hover()
+    expect(popup).to_be_visible()
+    expect(popup).to_contain_text("سرشماری ۲۰۰۹")
+    expect(popup).to_have_attribute("dir", "rtl")
+    expect(popup).to_have_attribute("lang", "fa-AF")
+    assert popup.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    sup, box = marker.bounding_box(), popup.bounding_box()
+    assert abs((box["x"] + box["width"]) - (sup["x"] + sup["width"])) < 1, (sup, box)
