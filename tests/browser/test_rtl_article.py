@@ -97,3 +97,16 @@ def test_a_reference_preview_in_a_dari_article_opens_from_the_markers_right(site
     assert popup.evaluate("el => getComputedStyle(el).direction") == "rtl"
     sup, box = marker.bounding_box(), popup.bounding_box()
     assert abs((box["x"] + box["width"]) - (sup["x"] + sup["width"])) < 1, (sup, box)
+
+
+@pytest.mark.parametrize(("prefix", "separator", "rtl"), [("", "›", False), ("/fa-af", "‹", True)])
+def test_breadcrumbs_run_and_point_the_way_the_interface_reads(site, fresh_page, prefix, separator, rtl):
+    """A place's parents above it: right to left in Dari, the parent on the
+    right and the separator pointing left, towards the place."""
+    page = goto_ok(fresh_page(DESKTOP), f"{site}{prefix}/places/balkh-province/")
+    crumbs = page.locator("nav.breadcrumbs li")
+    expect(crumbs).to_have_count(2)
+    parent, current = crumbs.nth(0).bounding_box(), crumbs.nth(1).bounding_box()
+    assert (parent["x"] > current["x"]) is rtl, (parent, current)
+    drawn = crumbs.nth(1).evaluate("li => getComputedStyle(li, '::before').content")
+    assert separator in drawn and ("›" if rtl else "‹") not in drawn, drawn
