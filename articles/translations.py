@@ -233,32 +233,40 @@ def matches_prefix(prefix: str, language: str) -> bool:
     return "-" not in prefix and _primary(language) == prefix
 
 
+# Rows a query names at most: SQLite refuses too many parameters at once.
+BATCH = 500
+
+
+def _batches(values: Iterable) -> Iterable[list]:
+    values = sorted(set(values))
+    for start in range(0, len(values), BATCH):
+        yield values[start : start + BATCH]
+
+
 def interlanguage_joined(articles: Iterable[int]) -> int:
     """After an import stored interlanguage links: each link of
     ``articles`` naming an article here (same title, a language the prefix
     matches: ``matches_prefix``), and each stored link of another article
     naming one of ``articles``, joins the two articles' groups. Returns how
-    many pairs were joined. A fixed number of queries per article joined."""
+    many pairs were joined. A few queries per BATCH articles, then
+    ``groups_joined``'s few per pair joined."""
     pks = sorted(set(articles))
-    if not pks:
-        return 0
-    own = dict(Article.objects.filter(pk__in=pks).values_list("pk", "title"))
-    links = list(
-        InterlanguageLink.objects.filter(article_id__in=pks).values_list("article_id", "language", "title")
-    ) + list(
-        InterlanguageLink.objects.filter(title__in=list(own.values()))
-        .exclude(article_id__in=pks).values_list("article_id", "language", "title")
-    )
-    if not links:
-        return 0
-    titles = {title for _, _, title in links}
+    links: list[tuple[int, str, str]] = []
+    for chunk in _batches(pks):
+        titles = Article.objects.filter(pk__in=chunk).values_list("title", flat=True)
+        links += InterlanguageLink.objects.filter(article_id__in=chunk).values_list(
+            "article_id", "language", "title")
+        links += InterlanguageLink.objects.filter(title__in=list(titles)).exclude(
+            article_id__in=chunk).values_list("article_id", "language", "title")
     by_title: dict[str, list[tuple[int, str]]] = {}
-    for pk, title, language in Article.objects.filter(title__in=titles).values_list(
-        "pk", "title", "language"
-    ):
-        by_title.setdefault(title, []).append((pk, language))
-    languages = dict(Article.objects.filter(pk__in={pk for pk, _, _ in links})
-                     .values_list("pk", "language"))
+    for chunk in _batches(title for _, _, title in links):
+        for pk, title, language in Article.objects.filter(title__in=chunk).values_list(
+            "pk", "title", "language"
+        ):
+            by_title.setdefault(title, []).append((pk, language))
+    languages: dict[int, str] = {}
+    for chunk in _batches(pk for pk, _, _ in links):
+        languages.update(Article.objects.filter(pk__in=chunk).values_list("pk", "language"))
     pairs = set()
     for pk, prefix, title in links:
         for target, language in by_title.get(title, ()):
