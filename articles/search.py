@@ -12,10 +12,12 @@ Languages. On PostgreSQL each article's vectors are made with the text
 search configuration of its language (migration 0020: ``russian`` for a
 Russian article, ``simple`` for Dari and Pashto, which PostgreSQL has no
 stemmer for). A query is not known to be in one language, so it is parsed
-with each configuration the site's articles are mostly in (those of the
-interface languages, and ``simple``) and the results OR-ed: one constant
-tsquery, which the GIN index answers; each article matches by the stems its
-own configuration made. For Russian, stems are also forgiven (see
+with each configuration of the interface languages whose stemmer changes a
+word of it (query_configs: ``english`` for Latin letters, ``russian`` for
+Cyrillic) and with ``simple``, and the results OR-ed: one constant tsquery,
+which the GIN index answers; each article matches by the stems its own
+configuration made. (So a negated word, "-word", excludes an article only
+when every configuration's reading of it does.) For Russian, stems are also forgiven (see
 _forgiven_sql): "Казахстане" finds "Казахстан". On SQLite every script is
 split into words the same way (unicode61: Cyrillic, Arabic script, and
 case folded) but only English words are stemmed (porter): other words are
