@@ -353,3 +353,20 @@ def test_the_page_of_a_translation_is_built_in_one_query_more_than_any_other(
     with django_assert_num_queries(15):
         page = client.get(english.get_absolute_url()).content.decode()
     assert "<bdi>Русские в Афганистане</bdi>" in page
+
+
+def test_a_hostile_title_is_text_in_the_list_the_alternates_and_the_notice(admin_client, client):
+    hostile = '<script>alert("x")</script> in "X"'
+    source = ArticleFactory(title=hostile, slug="script-in-x", lead="Text.")
+    german = ArticleFactory(title="Deutsche in X", slug="deutsche-in-x", language="de")
+    translate(admin_client, german, source)
+    admin_save(admin_client, change_url(source), lead="Text, edited.")
+
+    page = client.get(german.get_absolute_url()).content.decode()
+    form = admin_client.get(change_url(german)).content.decode()
+
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; in &quot;X&quot;"
+    assert f"<bdi>{escaped}</bdi></a></li>" in page
+    assert f"See the changes to <bdi>{escaped}</bdi>" in form
+    for html in (page, form):
+        assert '<script>alert("x")' not in html
