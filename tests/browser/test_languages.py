@@ -58,6 +58,10 @@ def test_every_page_in_each_interface_language(site, fresh_page, screenshot_dir,
         lang, direction = page.evaluate("[document.documentElement.lang, document.documentElement.dir]")
         assert (lang, direction) == (bcp47(language), "rtl" if rtl else "ltr"), url
         problems += _problems(page, f"{url} at {width} px", width)
+        if width == DESKTOP:
+            # The header mirrored too: the site's name where the line starts.
+            name_box = page.locator(".site-name").bounding_box()
+            assert (name_box["x"] > width / 2) is rtl, f"{url}: the site's name at {name_box}"
         if name == "article":
             expect(page.get_by_role("heading", level=1)).to_have_text(SEED_TITLE)
             if width == DESKTOP:
