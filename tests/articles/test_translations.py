@@ -370,3 +370,17 @@ def test_a_hostile_title_is_text_in_the_list_the_alternates_and_the_notice(admin
     assert f"See the changes to <bdi>{escaped}</bdi>" in form
     for html in (page, form):
         assert '<script>alert("x")' not in html
+
+
+def test_deleting_a_translation_in_the_admin_takes_it_off_the_others_pages(
+    admin_client, client, english, russian, django_assert_num_queries
+):
+    translate(admin_client, russian, english)
+    assert "Русские в Афганистане" in cached_page(client, english.get_absolute_url(),
+                                                  django_assert_num_queries)
+
+    response = admin_client.post(f"/admin/articles/article/{russian.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+
+    page = next_page(client, english.get_absolute_url())
+    assert "Русские в Афганистане" not in page and '<nav class="languages"' not in page
