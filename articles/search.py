@@ -228,10 +228,24 @@ def query_words(query: str) -> list[str]:
     return clean_query(query).split()[:MAX_WORDS]
 
 
+def _case_forms(word: str) -> list[str]:
+    """The forms of ``word`` that icontains compares: itself on PostgreSQL
+    (UPPER() folds every script). SQLite's LIKE folds ASCII letters only, so
+    that "александр" would miss "Александр": a word with other letters is
+    also tried in lower case, upper case and capitalised, as names are
+    written."""
+    if connection.vendor == "postgresql" or word.isascii():
+        return [word]
+    return list(dict.fromkeys([word, word.lower(), word.upper(), word.capitalize()]))
+
+
 def _all_words(field: str, words: list[str]) -> Q:
     condition = Q()
     for word in words:
-        condition &= Q(**{f"{field}__icontains": word})
+        either = Q()
+        for form in _case_forms(word):
+            either |= Q(**{f"{field}__icontains": form})
+        condition &= either
     return condition
 
 
