@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import goto_ok
+from tests.browser.test_axe_schemes import assert_clean
 from tests.browser.test_pages import DESKTOP, PHONE
 from tests.factories import ArticleFactory, ArticleReferenceFactory, SectionFactory, SourceFactory
 
@@ -110,3 +111,18 @@ def test_breadcrumbs_run_and_point_the_way_the_interface_reads(site, fresh_page,
     assert (parent["x"] > current["x"]) is rtl, (parent, current)
     drawn = crumbs.nth(1).evaluate("li => getComputedStyle(li, '::before').content")
     assert separator in drawn and ("›" if rtl else "‹") not in drawn, drawn
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_the_dari_interface_in_the_dark_scheme(site, fresh_page, screenshot_dir, width):
+    page = goto_ok(fresh_page(width, dark=True), f"{site}/fa-af/wiki/russians-in-afghanistan/")
+    page.screenshot(path=screenshot_dir / f"rtl-fa-af-article-dark-{width}.png", full_page=True)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert_clean(page, f"the Dari article page at {width} px, dark")
+
+
+def test_the_dari_interface_printed_keeps_the_infobox_on_the_left(site, fresh_page):
+    page = goto_ok(fresh_page(DESKTOP, media="print"), f"{site}/fa-af/wiki/russians-in-afghanistan/")
+    expect(page.locator(".site-search")).to_be_hidden()
+    box, main = page.locator("aside.infobox").bounding_box(), page.locator("main").bounding_box()
+    assert box["x"] - main["x"] < 1 and box["x"] + box["width"] < main["x"] + main["width"] / 2, (box, main)
