@@ -10,6 +10,7 @@ from django.db.models import CharField, Exists, F, OuterRef, Subquery, Value
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from reversion.models import Version
 
 from . import markdown, wikitext
@@ -441,7 +442,7 @@ def population_chart(figures: list[PopulationFigure]) -> PopulationChart | None:
         f"{f.label}: {f.count:,}{' (' + f.note + ')' if f.note else ''}"
         + (f", {_figure_range(f)}" if _figure_range(f) else "")
         + (f", {f.get_method_display().lower()}" if f.method else "")
-        + (f", source: {f.source.title}" if f.source_id else "")
+        + (gettext(", source: %(source)s") % {"source": f.source.title} if f.source_id else "")
         for f in figures
     )
     return PopulationChart(width, height, baseline, round(bar_width, 1), bars, summary, notes)
@@ -452,7 +453,9 @@ def _figure_range(figure: PopulationFigure) -> str:
         return ""
     low = "" if figure.low is None else f"{figure.low:,}"
     high = "" if figure.high is None else f"{figure.high:,}"
-    return f"{low}–{high}" if low and high else (f"at least {low}" if low else f"at most {high}")
+    if low and high:
+        return f"{low}–{high}"
+    return gettext("at least %(low)s") % {"low": low} if low else gettext("at most %(high)s") % {"high": high}
 
 
 def _figure_note(figure: PopulationFigure) -> FigureNote | None:

@@ -25,6 +25,7 @@ from django.contrib.auth import get_permission_codename
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 
 from .. import wikitext
 from ..infobox import (
@@ -109,7 +110,8 @@ class ReferenceFormSet(OrderedFormSet):
         doubled = [key for key, count in Counter(keys).items() if count > 1]
         if doubled:
             raise forms.ValidationError([
-                f"Two references have the key “{key}”: each reference needs its own key."
+                gettext("Two references have the key “%(key)s”: each reference needs its own key.")
+                % {"key": key}
                 for key in doubled
             ])
         super().clean()
@@ -327,13 +329,14 @@ def marker_problems(references, keys: set[str]) -> list[str]:
             label = row or _place_label(place)
             if key and key != CITATION_NEEDED and key not in keys:
                 problems.append(
-                    f"The infobox citation after {label} cites “{key}”, but no reference "
-                    "has that key: add a reference with that key, or correct the citation."
+                    gettext("The infobox citation after %(row)s cites “%(key)s”, but no reference "
+                            "has that key: add a reference with that key, or correct the citation.")
+                    % {"row": label, "key": key}
                 )
             if row is None:
                 problems.append(
-                    f"The infobox citation after {label} follows a row the infobox does not "
-                    "have: fill in that row, or delete the citation."
+                    gettext("The infobox citation after %(row)s follows a row the infobox does not "
+                            "have: fill in that row, or delete the citation.") % {"row": label}
                 )
     return problems
 

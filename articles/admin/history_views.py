@@ -111,7 +111,7 @@ class HistoryViews:
         if old.date_created > new.date_created or (old.date_created == new.date_created and old.pk > new.pk):
             old, new = new, old
         context = {
-            **self._context(request, article, f"Changes to {article}"),
+            **self._context(request, article, gettext("Changes to %(article)s") % {"article": article}),
             "old": old,
             "new": new,
             "changes": revision_diff.diff(revision_diff.state_of(old), revision_diff.state_of(new)),
@@ -141,7 +141,7 @@ class HistoryViews:
                 )
         latest = revisions_of(article)[0]
         context = {
-            **self._context(request, article, f"Revert {article}"),
+            **self._context(request, article, gettext("Revert %(article)s") % {"article": article}),
             "revision": revision,
             "changes": revision_diff.diff(revision_diff.state_of(latest), revision_diff.state_of(revision)),
             "error": error,

@@ -210,11 +210,12 @@ class ImportForm(forms.Form):
         limit = max_files()
         if len(files) > limit:
             raise forms.ValidationError(
-                f"{len(files)} files were chosen; at most {limit} files can be imported at once."
+                gettext("%(chosen)s files were chosen; at most %(limit)s files can be imported at once.")
+                % {"chosen": len(files), "limit": limit}
             )
         errors = [
-            f"{f.name} is {file_size(f.size, MAX_FILE_SIZE)}; files up to "
-            f"{MAX_FILE_SIZE // MiB} MiB are accepted."
+            gettext("%(name)s is %(size)s; files up to %(limit)s MiB are accepted.")
+            % {"name": f.name, "size": file_size(f.size, MAX_FILE_SIZE), "limit": MAX_FILE_SIZE // MiB}
             for f in files
             if f.size > MAX_FILE_SIZE
         ]
@@ -223,16 +224,18 @@ class ImportForm(forms.Form):
         total = sum(f.size for f in files)
         if total > MAX_TOTAL_SIZE:
             raise forms.ValidationError(
-                f"The files come to {file_size(total, MAX_TOTAL_SIZE)}; at most "
-                f"{MAX_TOTAL_SIZE // MiB} MiB can be imported at once."
+                gettext("The files come to %(size)s; at most %(limit)s MiB can be imported at once.")
+                % {"size": file_size(total, MAX_TOTAL_SIZE), "limit": MAX_TOTAL_SIZE // MiB}
             )
         mediawiki = [f.name for f in files if is_mediawiki_file(f.name)]
         wikitext = [f.name for f in files if not is_mediawiki_file(f.name)]
         if mediawiki and wikitext:
             raise forms.ValidationError(
-                "Import wiki-text files or MediaWiki files, not both at once: "
-                f"{wikitext[0]} is wiki-text, {mediawiki[0]} is MediaWiki "
-                f"({', '.join(MEDIAWIKI_SUFFIXES)}). Nothing was imported."
+                gettext("Import wiki-text files or MediaWiki files, not both at once: "
+                        "%(wikitext)s is wiki-text, %(mediawiki)s is MediaWiki "
+                        "(%(suffixes)s). Nothing was imported.")
+                % {"wikitext": wikitext[0], "mediawiki": mediawiki[0],
+                   "suffixes": ", ".join(MEDIAWIKI_SUFFIXES)}
             )
         return files
 
@@ -303,7 +306,7 @@ class ImportViews:
                 else:
                     plan = articles_import_plan(sources=upload.sources)
             except ImportFailed as exc:
-                form.add_error("files", f"Nothing was imported: {exc}")
+                form.add_error("files", gettext("Nothing was imported: %(problem)s") % {"problem": exc})
             else:
                 token = self._keep(request, upload)
                 # Wiki-text only: a MediaWiki page's text is converted on import.
@@ -311,7 +314,7 @@ class ImportViews:
                     sources=upload.sources, plan=plan, status=upload.status
                 )
                 context = {
-                    **self._context(request, "Import wiki-text: preview"),
+                    **self._context(request, gettext("Import wiki-text: preview")),
                     "plan": plan,
                     "token": token,
                     "upload": upload,
@@ -487,8 +490,8 @@ class ImportViews:
         ]
         created = sum(a["created"] for a in articles)
         context = {
-            **self._context(request, "Import wiki-text: result" if job.finished else
-                            "Import wiki-text: importing"),
+            **self._context(request, gettext("Import wiki-text: result") if job.finished else
+                            gettext("Import wiki-text: importing")),
             "job": job,
             "stale": stale,
             "progress": progress,
@@ -511,17 +514,19 @@ class ImportViews:
             length = 0
         if length > MAX_REQUEST_SIZE:
             return (
-                f"The upload is {file_size(length, MAX_TOTAL_SIZE)}; at most "
-                f"{MAX_TOTAL_SIZE // MiB} MiB can be imported at once. Nothing was imported."
+                gettext("The upload is %(size)s; at most %(limit)s MiB can be imported at once. "
+                        "Nothing was imported.")
+                % {"size": file_size(length, MAX_TOTAL_SIZE), "limit": MAX_TOTAL_SIZE // MiB}
             )
         try:
             request.POST, request.FILES  # noqa: B018 - parse now, to catch the limits
         except TooManyFilesSent:
-            return f"At most {max_files()} files can be imported at once. Nothing was imported."
+            return gettext("At most %(files)s files can be imported at once. Nothing was imported.") % {
+                "files": max_files()}
         except RequestDataTooBig:
             return (
-                f"The upload is too large; at most {MAX_TOTAL_SIZE // MiB} MiB can be imported "
-                "at once. Nothing was imported."
+                gettext("The upload is too large; at most %(limit)s MiB can be imported "
+                        "at once. Nothing was imported.") % {"limit": MAX_TOTAL_SIZE // MiB}
             )
         return ""
 
@@ -587,7 +592,7 @@ class ImportViews:
 
     def _render_form(self, request, form: ImportForm, problem: str = ""):
         context = {
-            **self._context(request, "Import wiki-text"),
+            **self._context(request, gettext("Import wiki-text")),
             "form": form,
             "problem": problem,
             "media": self.model_admin.media + form.media,

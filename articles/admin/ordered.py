@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 
 def kept_forms(formset) -> list[forms.Form]:
@@ -60,7 +61,7 @@ class OrderedMixin:
         if db_field.name == "position":
             formfield.required = False
             formfield.initial = None
-            formfield.help_text = "Empty: after the others."
+            formfield.help_text = _("Empty: after the others.")
         return formfield
 
 

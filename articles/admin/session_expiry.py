@@ -22,6 +22,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
@@ -73,7 +74,7 @@ def keeping_post(admin_site, view: Callable[..., HttpResponse]) -> Callable[...,
                 return view(request, *args, **kwargs)
         context = {
             **admin_site.each_context(request),
-            "title": "Log in to save",
+            "title": gettext("Log in to save"),
             "form": form,
             "carried": fields,
             "app_path": request.get_full_path(),

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 
 from encyclopedia.text import unique_slug
 
@@ -40,7 +41,7 @@ IDENTITY_FIELDS = ("doi", "isbn", "url", "title", "work", "publisher", "date")
 ONE_LINE_FIELDS = (
     "title", "work", "publisher", "url", "isbn", "doi", "archive_url", "language",
 )
-_IDENTIFIED_BY = {"doi": "DOI", "isbn": "ISBN", "url": "URL", "title": "title, work and date"}
+_IDENTIFIED_BY = {"doi": "DOI", "isbn": "ISBN", "url": "URL", "title": _("title, work and date")}
 
 
 def marker_problem(value: str) -> str | None:
@@ -61,7 +62,7 @@ class AuthorsField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", "One name a line, in the order the source gives them.")
+        kwargs.setdefault("help_text", _("One name a line, in the order the source gives them."))
         super().__init__(strip=False, **kwargs)
 
     def prepare_value(self, value):
@@ -89,7 +90,7 @@ class AuthorsField(forms.CharField):
                                             params={"name": name, "problem": problem})
             if len(name) > wikitext.document.MAX_LINE_LENGTH:
                 raise forms.ValidationError(
-                    "An author's name is at most %(max)d characters long.",
+                    _("An author's name is at most %(max)d characters long."),
                     params={"max": wikitext.document.MAX_LINE_LENGTH},
                 )
 
@@ -105,7 +106,7 @@ class SourceAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Filled from the title when left empty; made unique in clean().
         self.fields["slug"].required = False
-        self.fields["slug"].help_text = "Its address: /sources/<slug>/. Empty: made from the title."
+        self.fields["slug"].help_text = _("Its address: /sources/<slug>/. Empty: made from the title.")
 
     def clean(self):
         cleaned = super().clean()
@@ -133,8 +134,8 @@ class SourceAdminForm(forms.ModelForm):
         url = reverse("admin:articles_source_change", args=[other.pk])
         # A SafeString message stays safe through the form's error list.
         self.add_error(None, forms.ValidationError(format_html(
-            'This source is already stored: <a href="{}">{}</a> has the same {}. '
-            "Cite that one, or correct the fields that identify this one.",
+            gettext('This source is already stored: <a href="{}">{}</a> has the same {}. '
+                    "Cite that one, or correct the fields that identify this one."),
             url, other.title, _IDENTIFIED_BY[rule],
         ), code="duplicate_source"))
 
@@ -148,8 +149,8 @@ class SourceAdmin(KeyedWrites, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
         (None, {"fields": ["type", "title", "authors", ("work", "publisher"), "date", "language"]}),
-        ("Where to find it", {"fields": ["url", ("isbn", "doi"), ("archive_url", "archive_date")]}),
-        ("Address", {"fields": ["slug"]}),
+        (_("Where to find it"), {"fields": ["url", ("isbn", "doi"), ("archive_url", "archive_date")]}),
+        (_("Address"), {"fields": ["slug"]}),
     ]
 
     def watch(self, change, pks):
