@@ -142,7 +142,7 @@ def test_the_service_refuses_a_translation_of_itself_or_from_its_own_language(en
     with pytest.raises(ValidationError, match="cannot be a translation of itself"):
         translation_joined(article=english)
 
-    other = ArticleFactory(title="Русские в Кабуле", language="ru")
+    other = ArticleFactory(title="Русские в Кабуле", slug="русские-в-кабуле", language="ru")
     other.translated_from = russian
     with pytest.raises(ValidationError, match=r"written in the same language \(ru\)"):
         translation_joined(article=other)
@@ -157,7 +157,7 @@ def test_the_service_refuses_a_translation_of_itself_or_from_its_own_language(en
 def test_the_admin_form_says_why_it_refuses_a_translation_from_the_same_language(
     admin_client, russian
 ):
-    other = ArticleFactory(title="Русские в Кабуле", language="ru")
+    other = ArticleFactory(title="Русские в Кабуле", slug="русские-в-кабуле", language="ru")
     response = admin_client.get(change_url(other))
     data = change_form_data(response)
     data["translated_from"] = str(russian.pk)

@@ -70,7 +70,8 @@ def test_a_link_to_an_article_here_makes_them_one_group_shown_on_both_pages(tmp_
                              language="ru")
     dari = ArticleFactory(title="روس‌ها در افغانستان", slug="روسها-در-افغانستان",
                           language="fa-AF")
-    unrelated = ArticleFactory(title="Русские в Казахстане", language="ru")
+    unrelated = ArticleFactory(title="Русские в Казахстане", slug="русские-в-казахстане",
+                               language="ru")
 
     run(dump(tmp_path, "en", ("Russians in Afghanistan",
                               "'''Russians in Afghanistan''' live in [[Kabul]].\n\n"
@@ -103,7 +104,8 @@ def test_an_article_written_after_the_import_joins_when_the_dump_is_imported_aga
     run(dump(tmp_path, "en", ENGLISH))
     assert group_of("Russians in Afghanistan") is None  # nothing here by that title yet
 
-    russian = ArticleFactory(title="Русские в Афганистане", language="ru")
+    russian = ArticleFactory(title="Русские в Афганистане", slug="русские-в-афганистане",
+                             language="ru")
     run(dump(tmp_path, "en", ENGLISH))
 
     assert group_of("Russians in Afghanistan") is not None
@@ -117,7 +119,8 @@ def test_a_stored_link_of_another_article_naming_an_imported_one_joins_them(tmp_
     from articles.translations import interlanguage_joined
 
     run(dump(tmp_path, "en", ENGLISH))
-    russian = ArticleFactory(title="Русские в Афганистане", language="ru")
+    russian = ArticleFactory(title="Русские в Афганистане", slug="русские-в-афганистане",
+                             language="ru")
 
     assert interlanguage_joined([russian.pk]) == 1
     assert group_of("Russians in Afghanistan") == group_of(russian.title) is not None
