@@ -189,14 +189,16 @@ def translation_joined(*, article: Article) -> TranslationGroup | None:
     problem = translation_problem(article=article, source=source, language=article.language)
     if problem:
         raise ValidationError({"translated_from": problem})
-    return groups_joined(article.pk, source.pk)
+    return groups_joined(first=article.pk, second=source.pk)
 
 
-def groups_joined(first: int, second: int) -> TranslationGroup:
+def groups_joined(*, first: int, second: int) -> TranslationGroup:
     """Articles ``first`` and ``second`` in one group: the one either has
     (the older group, when both have one and they differ: the other's
     articles move into it), else a new one."""
-    from .dependencies import current  # dependencies reads the page built by the selectors
+    # Imported here: dependencies imports rendered, which imports the
+    # selectors, which import this module.
+    from .dependencies import current
 
     groups = dict(Article.objects.filter(pk__in=[first, second])
                   .values_list("pk", "translation_group_id"))
@@ -275,5 +277,5 @@ def interlanguage_joined(articles: Iterable[int]) -> int:
                 language) != _primary(languages.get(pk, "")):
                 pairs.add((min(pk, target), max(pk, target)))
     for first, second in sorted(pairs):
-        groups_joined(first, second)
+        groups_joined(first=first, second=second)
     return len(pairs)
