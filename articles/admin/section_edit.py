@@ -207,7 +207,7 @@ class SectionEditViews:
         opts = admin.model._meta
         context = {
             **admin.admin_site.each_context(request),
-            "title": f"Editing a section of {article}",
+            "title": gettext("Editing a section of %(article)s") % {"article": article},
             "subtitle": None,
             "opts": opts,
             "original": article,

@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from ..models import Article, ArticleReference
 
@@ -120,7 +120,7 @@ class NeedsSourcesView:
         context = {
             **model_admin.admin_site.each_context(request),
             "opts": model_admin.model._meta,
-            "title": "Articles that most need sources",
+            "title": gettext("Articles that most need sources"),
             "page": page,
             "rows": [(article, cited_percent(article)) for article in page.object_list],
         }
