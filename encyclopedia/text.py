@@ -29,23 +29,13 @@ _EDGE_JOINER = re.compile(rf"(?<![^\W_])[{JOINERS}]+|[{JOINERS}]+(?![^\W_])")
 _DASHES = re.compile(r"[-\s]+")
 _SLUG = re.compile(rf"[-\w{JOINERS}]+\Z")
 
-# Whether the slugs made from titles and names keep the joiners. Off until
-# the models' slug fields are this module's SlugField: Django's SlugField
-# (validate_unicode_slug, "^[-\w]+\Z") refuses a joiner, so the import's
-# full_clean() would refuse every Dari title written with one.
-SLUGS_KEEP_JOINERS = False
-
-
-def slugify(text: str, *, keep_joiners: bool = True) -> str:
+def slugify(text: str) -> str:
     """Django's ``slugify(text, allow_unicode=True)`` (NFKC, lower case,
     letters, digits, underscores and hyphens, white space and runs of
     hyphens as one hyphen, no hyphen or underscore at either end), keeping
-    the zero-width non-joiner and joiner between two letters or digits
-    unless not ``keep_joiners``."""
+    the zero-width non-joiner and joiner between two letters or digits."""
     text = unicodedata.normalize("NFKC", str(text)).lower()
     text = _EDGE_JOINER.sub("", _NOT_SLUG.sub("", text))
-    if not keep_joiners:
-        text = re.sub(f"[{JOINERS}]", "", text)
     return _DASHES.sub("-", text).strip("-_")
 
 
@@ -91,7 +81,7 @@ class SlugField(models.SlugField):
 def slug_base(text: str, *, fallback: str) -> str:
     """The slug ``text`` asks for before any suffix; ``fallback`` when
     nothing of it is left (a title of punctuation only)."""
-    slug = slugify(text, keep_joiners=SLUGS_KEEP_JOINERS)[:SLUG_BASE_LENGTH]
+    slug = slugify(text)[:SLUG_BASE_LENGTH]
     return _EDGE_JOINER.sub("", slug).strip("-") or fallback
 
 

@@ -9,6 +9,7 @@ from articles.wikitext import WikitextError, check_line, join_places, split_plac
 from articles.wikitext.names import name_key, name_problem, normalize_name
 from articles.wikitext.document import MAX_LINE_LENGTH as MAX_NAME_LENGTH
 from articles.wikitext.values import InfoboxValueError
+from encyclopedia.text import SlugField
 
 
 def validate_line(value: str) -> None:
@@ -71,7 +72,7 @@ class Place(NamedByKey):
         OTHER = "other", _("Other")
 
     name = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_name])
-    slug = models.SlugField(max_length=MAX_NAME_LENGTH, unique=True, allow_unicode=True)
+    slug = SlugField(max_length=MAX_NAME_LENGTH, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
     demonym = models.CharField(
         max_length=MAX_NAME_LENGTH, blank=True, validators=[validate_line],
@@ -128,7 +129,7 @@ class Place(NamedByKey):
 
 class Person(models.Model):
     name = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_name])
-    slug = models.SlugField(max_length=MAX_NAME_LENGTH, unique=True, allow_unicode=True)
+    slug = SlugField(max_length=MAX_NAME_LENGTH, unique=True)
     description = models.CharField(
         "short description", max_length=500, blank=True, validators=[validate_line]
     )

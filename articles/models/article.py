@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
+from encyclopedia.text import SlugField
 from people.models import Person, Place, validate_line, validate_name
 
 from .. import wikitext
@@ -137,7 +138,7 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_title])
-    slug = models.SlugField(max_length=MAX_NAME_LENGTH, unique=True, allow_unicode=True)
+    slug = SlugField(max_length=MAX_NAME_LENGTH, unique=True)
     lead = models.TextField(
         blank=True,
         validators=[validate_lead],

@@ -3,6 +3,7 @@
 from django.db import models
 from reversion import register as versioned
 
+from encyclopedia.text import SlugField
 from people.models import Person, Place
 
 from ..wikitext.document import MAX_LINE_LENGTH as MAX_NAME_LENGTH
@@ -89,7 +90,7 @@ class FormerName(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_names")
     title = models.CharField(max_length=MAX_NAME_LENGTH, db_index=True)
-    slug = models.SlugField(max_length=MAX_NAME_LENGTH, allow_unicode=True, db_index=True)
+    slug = SlugField(max_length=MAX_NAME_LENGTH, db_index=True)
     renamed = models.DateTimeField(auto_now_add=True)
 
     class Meta:

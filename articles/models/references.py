@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from reversion import register as versioned
 
+from encyclopedia.text import SlugField
 from people.models import validate_line
 
 from .. import wikitext
@@ -46,7 +47,7 @@ class Source(models.Model):
     archive_url = models.CharField("archive URL", max_length=2000, blank=True)
     archive_date = models.CharField(max_length=10, blank=True)
     identity = models.CharField(max_length=64, unique=True, editable=False)
-    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    slug = SlugField(max_length=255, unique=True)
     created = MillisecondDateTimeField(auto_now_add=True)
     updated = MillisecondDateTimeField(auto_now=True)
 

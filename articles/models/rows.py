@@ -6,6 +6,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from reversion import register as versioned
 
+from encyclopedia.text import SlugField
 from people.models import NamedByKey, Place, validate_line, validate_name
 
 from .. import wikitext
@@ -27,7 +28,7 @@ class InfoboxTerm(NamedByKey):
     name_key, so "Dari" and "dari" are one language."""
 
     name = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_name])
-    slug = models.SlugField(max_length=MAX_NAME_LENGTH, unique=True, allow_unicode=True)
+    slug = SlugField(max_length=MAX_NAME_LENGTH, unique=True)
 
     class Meta:
         abstract = True

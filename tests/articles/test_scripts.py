@@ -59,17 +59,6 @@ def test_the_slug_field_accepts_the_joiner_and_refuses_what_slugify_never_makes(
             field.formfield().clean(bad)
 
 
-# Until the models' slug fields are encyclopedia.text.SlugField, the slugs of
-# titles and names drop the joiner (SLUGS_KEEP_JOINERS): Django's SlugField
-# would refuse them. The test below says so, and fails once it changes.
-NEEDS_THE_SLUG_FIELD = pytest.mark.xfail(
-    not text.SLUGS_KEEP_JOINERS, strict=True,
-    reason="Article.slug is Django's SlugField, which refuses a joiner: switch the models "
-    "to encyclopedia.text.SlugField, then set SLUGS_KEEP_JOINERS",
-)
-
-
-@NEEDS_THE_SLUG_FIELD
 @pytest.mark.django_db
 def test_an_imported_dari_title_keeps_its_joiner_in_the_address(client):
     article = import_one(DARI, "A lead.")
@@ -116,7 +105,6 @@ def test_an_imported_title_gets_its_slug_and_its_page_answers_there(client, titl
     assert f"<h1>{title}</h1>" in response.content.decode()
 
 
-@NEEDS_THE_SLUG_FIELD
 @pytest.mark.django_db
 def test_a_slug_without_its_joiner_is_another_address(client):
     import_one(DARI, "A lead.")
