@@ -252,8 +252,14 @@ def test_a_count_is_grouped_as_the_interface_language_groups_it(language, expect
 def test_a_population_keeps_its_note_and_the_year_in_it():
     with translation.override("ru"):
         assert local_population("15,000 (by 1979, est.)") == "15\u00a0000 (by 1979, est.)"
-        assert local_population("2009") == "2\u00a0009"  # a bare count is a count
-        assert local_population("about 2,000") == "about 2,000"  # not a count first
+        assert local_population("950") == "950"
+        assert local_population("12,000") == "12\u00a0000"
+        # A population with a note only is the note: the writer groups every
+        # count of four digits, so "2009" here is a year.
+        assert local_population("2009 census: none found") == "2009 census: none found"
+        assert local_population("2009") == "2009"
+        assert local_population("about 2,000") == "about 2,000"
+        assert local_population("500 families") == "500 families"
         assert infobox_value("1979", "Group") == "1979"  # only the population row
     with translation.override("en"):
         assert local_population("1,500 (2009 est.)") == "1,500 (2009 est.)"

@@ -49,8 +49,11 @@ _LABELS = {
 # "j F Y"); Babel's "long" for English is the American "December 3, 2026".
 _DATE_PATTERNS = {"en": "d MMMM y"}
 
-# A population as the wiki-text writes it: the count first, with commas.
-_LEADING_COUNT = re.compile(r"^\d{1,3}(?:,\d{3})+(?!\d)|^\d+(?![\d,])")
+# A population as wikitext.Population writes it: the count grouped with
+# commas, alone or before its note in brackets ("1,500 (2009 est.)"). A
+# population with a note only is the note ("2009 census: none"), which this
+# does not match: a count of four digits or more always has a comma.
+_LEADING_COUNT = re.compile(r"^\d{1,3}(?:,\d{3})*(?= \(|$)")
 
 
 def interface_locale() -> Locale:
