@@ -28,7 +28,7 @@ from django.urls import Resolver404
 from django.utils import translation
 
 from encyclopedia import pagecache
-from encyclopedia.locale import resolve_default, split_language
+from encyclopedia.locale import interface_code, path_in, resolve_default, split_language
 
 from .models import Article, ArticleRender
 from .models.render import new_seq
@@ -131,7 +131,8 @@ def _article_slug(path: str) -> str | None:
 # every stored page is rendered again by its next reader.
 _MADE_BY = ("articles.selectors", "articles.related", "articles.citations", "articles.infobox",
             "articles.rendered", "articles.templatetags.seo", "articles.templatetags.reading_layout",
-            "articles.templatetags.interface", "encyclopedia.locale",
+            "articles.templatetags.interface", "encyclopedia.locale", "articles.translations",
+            "articles.templatetags.translations",
             "articles.api")
 
 
@@ -171,9 +172,15 @@ def render(pk: int) -> str:
 def _render(pk: int) -> str:
     article = Article.objects.for_page().get(pk=pk)
     page = article_page(article=article)
+    # The hreflang alternate of an interface language the article has a
+    # translation into is that translation (templatetags.interface).
+    translations = {
+        code: path_in(code, link.url) for link in page.languages
+        if link.translation and (code := interface_code(link.code)) is not None
+    }
     return render_to_string(
         "articles/article_detail.html", {"page": page, "origin": ORIGIN, "tools": EDITOR_TOOLS,
-         "page_path": article.get_absolute_url()}
+         "page_path": article.get_absolute_url(), "translations": translations}
     )
 
 

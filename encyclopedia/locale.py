@@ -49,6 +49,20 @@ def interface_codes() -> list[str]:
     return [code for code, _ in settings.LANGUAGES]
 
 
+def interface_code(tag: str) -> str | None:
+    """The interface language a content language is (``fa-AF`` -> ``fa-af``),
+    or None: German articles have no German interface."""
+    wanted = bcp47(str(tag)).casefold()
+    return next((code for code in interface_codes() if bcp47(code).casefold() == wanted), None)
+
+
+def own_interface_path(path: str, tag: str) -> str:
+    """An article's address in the interface of its own language, when there
+    is one (the Russian article at /ru/wiki/…), else in the default one's
+    (a German article at /wiki/…, from whichever page links it)."""
+    return path_in(interface_code(tag) or settings.LANGUAGE_CODE, path)
+
+
 def is_bidi(code: str) -> bool:
     """Whether a language (interface or content) is written right to left."""
     base = code.casefold().split("-")[0]
@@ -109,5 +123,6 @@ class PathLocaleMiddleware:
         return response
 
 
-__all__ = ["Resolver404", "bcp47", "interface_codes", "is_bidi", "path_in",
+__all__ = ["Resolver404", "bcp47", "interface_code", "interface_codes", "is_bidi",
+           "own_interface_path", "path_in",
            "resolve_default", "split_language", "PathLocaleMiddleware"]

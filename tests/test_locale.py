@@ -154,3 +154,32 @@ def test_robots_keep_crawlers_out_of_every_admin():
 
     for prefix in PREFIXES.values():
         assert f"Disallow: {prefix}/admin/\n" in body
+
+
+def test_a_translation_is_the_hreflang_alternate_of_its_language_once(admin_client):
+    from tests.articles.test_translations import translate
+    from tests.factories import ArticleFactory
+
+    english = ArticleFactory(title="Russians in Kabul", slug="russians-in-kabul", status="published")
+    russian = ArticleFactory(title="Русские в Кабуле", slug="русские-в-кабуле", language="ru",
+                             status="published")
+    german = ArticleFactory(title="Russen in Kabul", slug="russen-in-kabul", language="de",
+                            status="published")
+    translate(admin_client, russian, english)
+    translate(admin_client, german, english)
+
+    body = Client().get("/fa-af/wiki/russians-in-kabul/").content.decode()
+    links = re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', body)
+
+    assert links == [
+        ("en", "http://testserver/wiki/russians-in-kabul/"),
+        # The Russian article in the Russian interface, not this one in it.
+        ("ru", "http://testserver/ru/wiki/%D1%80%D1%83%D1%81%D1%81%D0%BA%D0%B8%D0%B5-%D0%B2-"
+               "%D0%BA%D0%B0%D0%B1%D1%83%D0%BB%D0%B5/"),
+        ("fa-AF", "http://testserver/fa-af/wiki/russians-in-kabul/"),
+        ("ps", "http://testserver/ps/wiki/russians-in-kabul/"),
+        ("x-default", "http://testserver/wiki/russians-in-kabul/"),
+        ("de", "http://testserver/wiki/russen-in-kabul/"),
+    ]
+    # The switcher stays on this article.
+    assert 'href="http://testserver/ru/wiki/russians-in-kabul/" hreflang="ru"' in body

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from encyclopedia.locale import bcp47, interface_codes, path_in
+from encyclopedia.locale import own_interface_path
 
 from ..translations import outdated_source
 
@@ -57,8 +57,4 @@ def in_own_interface(path: str, language: str) -> str:
     there is one (the Russian article at /ru/wiki/…: Russian text in a
     Russian interface), else as it is: what its ``hreflang`` alternate
     names, as the sitemap does (articles/sitemaps.py)."""
-    tag = bcp47(str(language)).casefold()
-    for code in interface_codes():
-        if bcp47(code).casefold() == tag:
-            return path_in(code, str(path))
-    return str(path)
+    return own_interface_path(str(path), str(language))
