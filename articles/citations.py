@@ -170,11 +170,12 @@ def doi_href(doi: str) -> str:
 
 
 def language_name(code: str) -> str:
-    """The name of a language code ("ru" is Russian, "fa-AF" Persian), or
-    the value as written when Django does not know it."""
+    """The name of a language code in the interface's language ("ru" is
+    Russian, "fa-AF" Dari: encyclopedia.locale names it), or the value as
+    written when Django does not know it."""
     for candidate in (code, code.split("-")[0]):
         try:
-            return get_language_info(candidate.lower())["name"]
+            return str(get_language_info(candidate.lower())["name_translated"])
         except KeyError:
             continue
     return code

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -241,8 +242,10 @@ def test_dates_languages_and_dois():
         "12 June 2019", "June 2019", "2019", "2019-13", ""
     ]
     assert [language_name(c) for c in ("ru", "fa-AF", "en-GB", "xx-yy")] == [
-        "Russian", "Persian", "British English", "xx-yy"
+        "Russian", "Dari", "British English", "xx-yy"
     ]
+    with translation.override("ru"):  # named in the reader's language
+        assert [language_name(c) for c in ("ru", "en-GB")] == ["Русский", "Британский английский"]
     assert doi_href("10.1234/abc") == "https://doi.org/10.1234/abc"
     assert doi_href("javascript:alert(1)") == doi_href("abc") == ""
 
