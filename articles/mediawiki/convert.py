@@ -65,8 +65,10 @@ class Converted:
     dropped: Counter[str] = field(default_factory=Counter)
 
 
-def convert(text: str, *, title: str) -> Converted:
-    """The page ``text`` (MediaWiki markup) titled ``title`` as our document.
+def convert(text: str, *, title: str, language: str = wikitext.DEFAULT_LANGUAGE) -> Converted:
+    """The page ``text`` (MediaWiki markup) titled ``title`` as our document,
+    in ``language`` (BCP 47, as ``language.content_language`` makes the
+    wiki's).
 
     Raises ConvertError only for a title our format cannot hold."""
     doc_title = _title(title)
@@ -74,6 +76,7 @@ def convert(text: str, *, title: str) -> Converted:
     # Before mwparserfromhell, whose time grows with unclosed openers × length.
     converted = _Converter(doc_title).run(defuse(clean_input(text), unclosed))
     converted.dropped.update(unclosed)
+    converted.doc.language = language
     return converted
 
 

@@ -4,8 +4,10 @@
 revisions, oldest first. XML dumps (``.xml``, ``.xml.bz2``, ``.xml.gz``, export
 schema 0.10 and 0.11) are streamed: memory stays flat whatever the file's size,
 only one page's revisions are held at a time. A ``.wiki``/``.mediawiki`` file is
-one page with one revision. Every problem raises ``DumpError`` as
-``FILE:LINE: message``, LINE being the line in the (uncompressed) XML.
+one page with one revision. Each page of a dump carries the wiki's language
+code from the root's ``xml:lang`` (``WikiPage.language``). Every problem raises
+``DumpError`` as ``FILE:LINE: message``, LINE being the line in the
+(uncompressed) XML.
 
 mwxml interprets the dump's structure; the XML events it consumes come from
 expat here rather than from ``ElementTree.iterparse`` (what ``mwxml.Dump.from_file``
@@ -42,6 +44,8 @@ WIKITEXT_SUFFIXES = (".wiki", ".mediawiki")
 
 # Special:Export's namespace is this plus the schema version ("0.10/", "0.11/").
 EXPORT_NAMESPACE = "http://www.mediawiki.org/xml/export-"
+# The root's xml:lang, as expat (and ElementTree) name the attribute.
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # Big enough that expat's per-call overhead does not matter, small enough to be
 # no memory at all.
@@ -67,6 +71,12 @@ class WikiPage:
     revisions: list[WikiRevision]  # oldest first; only the newest with latest_only
     line: int  # line of the file where the page's <page> starts, 1-based
     redirect: str | None = None  # the target's title when the page is a redirect
+    # The wiki's content language as the dump's root names it (xml:lang), in
+    # MediaWiki's code ("ru", "zh-min-nan"); None for a wikitext file or a
+    # root without one. language.content_language makes it an article's.
+    # Not compared: it is the file's, the same for every page of it, and
+    # two pages are equal by what they hold.
+    language: str | None = dataclasses.field(default=None, compare=False)
 
 
 class DumpError(Exception):
@@ -344,6 +354,7 @@ def _pages(
         raise DumpError(label, events.line, f"not a MediaWiki export: {problem}")
     dump = mwxml.Dump.from_element(ElementIterator(root, pointer))
     names = {ns.id: ns.name for ns in dump.site_info.namespaces or ()}
+    language = (root.get(XML_LANG) or "").strip() or None
 
     for page in dump.pages:
         line = events.item_line
@@ -357,7 +368,10 @@ def _pages(
         revisions = _revisions(page, latest_only)
         if not revisions:
             raise DumpError(label, line, f"page '{page.title}' has no revision")
-        yield WikiPage(title=page.title, namespace=0, revisions=revisions, line=line, redirect=page.redirect)
+        yield WikiPage(
+            title=page.title, namespace=0, revisions=revisions, line=line, redirect=page.redirect,
+            language=language,
+        )
 
 
 def _order(revision: WikiRevision) -> tuple[datetime.datetime, int]:

@@ -12,6 +12,11 @@ one import's do. Each revision keeps its date, contributor and edit summary
 as its newest revision only: one new revision on top of the article's
 history, whose older revisions would otherwise sort among its own.
 
+The articles are in the wiki's content language, the dump's ``xml:lang``
+(``articles.mediawiki.language``), or the one the caller gives (a
+wikitext file has no root to say it); an article imported again takes the
+language of the dump, as a wiki-text file's ``Language:`` line changes it.
+
 What the wiki-text cannot hold is set after the last pass: categories
 become tags (added to the article's own), interlanguage links are stored
 per language, and ``{{Short description}}`` becomes the article's
@@ -42,6 +47,7 @@ from .. import wikitext
 from ..dependencies import content_change
 from ..mediawiki.convert import ConvertError, convert
 from ..mediawiki.dump import DumpError, WikiPage, WikiRevision, read_pages
+from ..mediawiki.language import content_language
 from ..models import Article, InterlanguageLink
 from ..translations import interlanguage_joined
 from .import_names import _chunks
@@ -100,6 +106,10 @@ class MediaWikiReport:
     pages: list[MediaWikiPage]
     skipped: collections.Counter[str]  # pages of other namespaces, by namespace
     results: list[ImportResult]  # empty for a dry run
+    # Pages whose wiki's language code is not one an article holds, by
+    # (the wiki's code, the language they were given): ("simple", "en").
+    approximated: collections.Counter[tuple[str, str]] = field(
+        default_factory=collections.Counter)
 
     @property
     def revisions(self) -> int:
@@ -120,6 +130,7 @@ def mediawiki_import(
     status: str = Article.Status.PUBLISHED,
     dry_run: bool = False,
     title: str | None = None,
+    language: str | None = None,
     user=None,
     on_progress: Callable[[ImportResult], None] | None = None,
     on_total: Callable[[int], None] | None = None,
@@ -131,12 +142,14 @@ def mediawiki_import(
     what would be imported, nothing written. ``on_total`` is told how many
     revisions will be imported once the files are read, before the first is
     written; ``on_progress`` is called after each. ``max_bytes`` bounds each
-    file's XML once decompressed (the admin's uploads)."""
+    file's XML once decompressed (the admin's uploads). ``language`` (BCP
+    47) is every article's, instead of the wiki's the dump names."""
     with tempfile.TemporaryDirectory(prefix="mediawiki-import-") as folder:
-        pages, skipped = _converted_pages(
-            files, Path(folder), latest_only=latest_only, title=title, max_bytes=max_bytes
+        report = MediaWikiReport(pages=[], skipped=collections.Counter(), results=[])
+        pages = report.pages = _converted_pages(
+            files, Path(folder), report, latest_only=latest_only, title=title,
+            language=language, max_bytes=max_bytes,
         )
-        report = MediaWikiReport(pages=pages, skipped=skipped, results=[])
         if dry_run or not pages:
             return report
         if on_total:
@@ -157,7 +170,7 @@ def mediawiki_import(
 
 def mediawiki_import_plan(
     *, files: Iterable[MediaWikiFile], latest_only: bool = False, title: str | None = None,
-    max_bytes: int = PLAN_MAX_XML,
+    language: str | None = None, max_bytes: int = PLAN_MAX_XML,
 ) -> tuple[ImportPlan, MediaWikiReport]:
     """The admin's preview: what the newest revision of each page would
     create or change (as ``articles_import_plan`` shows a wiki-text file),
@@ -166,28 +179,37 @@ def mediawiki_import_plan(
     at most PLAN_MAX_TEXT characters of them: converting costs about a
     second a megabyte, and the preview is one request."""
     with tempfile.TemporaryDirectory(prefix="mediawiki-plan-") as folder:
-        pages, skipped = _converted_pages(
-            files, Path(folder), latest_only=latest_only, title=title, history=False,
-            max_text=PLAN_MAX_TEXT, max_bytes=max_bytes,
+        report = MediaWikiReport(pages=[], skipped=collections.Counter(), results=[])
+        report.pages = _converted_pages(
+            files, Path(folder), report, latest_only=latest_only, title=title,
+            language=language, history=False, max_text=PLAN_MAX_TEXT, max_bytes=max_bytes,
         )
-        plan = articles_import_plan(sources=[(page.name, page.paths[-1]) for page in pages])
-    return plan, MediaWikiReport(pages=pages, skipped=skipped, results=[])
+        plan = articles_import_plan(
+            sources=[(page.name, page.paths[-1]) for page in report.pages])
+    return plan, report
 
 
 def _converted_pages(
-    files: Iterable[MediaWikiFile], folder: Path, *, latest_only: bool, title: str | None,
+    files: Iterable[MediaWikiFile], folder: Path, report: MediaWikiReport, *,
+    latest_only: bool, title: str | None, language: str | None = None,
     history: bool = True, max_text: int | None = None, max_bytes: int | None = None,
-) -> tuple[list[MediaWikiPage], collections.Counter[str]]:
+) -> list[MediaWikiPage]:
     """Every page of the files converted, each revision written to a file
     in ``folder`` (without ``history``, the newest only, the others
-    counted); ImportFailed for an unreadable file, a title twice, or more
-    than ``max_text`` characters to convert. Converting is most of the
-    work before the import: a large run does it in worker processes, in
-    batches, a few batches ahead of the reading at most."""
+    counted), in ``language`` or else its wiki's; the pages of other
+    namespaces and the languages approximated are counted in ``report``.
+    ImportFailed for an unreadable file, a title twice, more than
+    ``max_text`` characters to convert, or a ``language`` that is not a
+    language code. Converting is most of the work before the import: a
+    large run does it in worker processes, in batches, a few batches ahead
+    of the reading at most."""
+    if language is not None and wikitext.canonical_language(language) != language:
+        raise ImportFailed(
+            f"{language!r} is not a language code; write it as BCP 47 does: ru, fa-AF, ps")
     text_size = 0
     pages: list[MediaWikiPage] = []
     first: dict[str, str] = {}
-    skipped: collections.Counter[str] = collections.Counter()
+    skipped = report.skipped
 
     def accept(entry: MediaWikiPage) -> None:
         if entry.title in first:
@@ -211,6 +233,11 @@ def _converted_pages(
                 if not page.revisions:
                     continue
                 where = f"{name}:{page.line}"
+                page_language = language
+                if page_language is None:
+                    page_language, exact = content_language(page.language)
+                    if not exact:
+                        report.approximated[(page.language or "", page_language)] += 1
                 revisions = page.revisions if history else page.revisions[-1:]
                 text_size += sum(len(revision.text) for revision in revisions)
                 if max_text is not None and text_size > max_text:
@@ -219,7 +246,8 @@ def _converted_pages(
                         "characters of text, more than a preview converts; import files this "
                         "large with manage.py import_mediawiki"
                     )
-                yield _PageWork(name, where, page.title, len(page.revisions), revisions)
+                yield _PageWork(
+                    name, where, page.title, len(page.revisions), revisions, page_language)
 
     number = 0
     batch: list[tuple[_PageWork, int]] = []
@@ -248,19 +276,20 @@ def _converted_pages(
         for entry in _converted_batch(batch, folder):
             accept(entry)
     _only_the_newest_of_existing(pages)
-    return pages, skipped
+    return pages
 
 
 @dataclasses.dataclass(frozen=True)
 class _PageWork:
     """One page to convert: the file, where the page starts, its title,
-    how many revisions it has and those to convert."""
+    how many revisions it has, those to convert and its language."""
 
     file: str
     where: str
     title: str
     revision_count: int
     revisions: list[WikiRevision]
+    language: str
 
 
 def _converted_batch(batch: list[tuple[_PageWork, int]], folder: Path) -> list[MediaWikiPage]:
@@ -270,7 +299,10 @@ def _converted_batch(batch: list[tuple[_PageWork, int]], folder: Path) -> list[M
 def _converted(work: _PageWork, folder: Path, number: int) -> MediaWikiPage:
     """The page converted, each revision's wiki-text written to ``folder``."""
     try:
-        converted = [convert(revision.text, title=work.title) for revision in work.revisions]
+        converted = [
+            convert(revision.text, title=work.title, language=work.language)
+            for revision in work.revisions
+        ]
     except ConvertError as exc:
         raise ImportFailed(f"{work.where}: {exc}") from None
     newest = converted[-1]

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles import wikitext
 from articles.models import Article
 from articles.services import ImportFailed, ImportResult
 from articles.services.import_mediawiki import SUFFIXES, MediaWikiReport, mediawiki_import
@@ -16,7 +17,9 @@ class Command(BaseCommand):
         "Import MediaWiki pages: Special:Export XML (.xml, .xml.bz2, .xml.gz) with every "
         "revision as a history entry, or wikitext files (.wiki, .mediawiki). Infoboxes, "
         "references, sections, links, tables and categories are converted; what cannot be "
-        "is dropped and reported per page. One bad page and nothing is written."
+        "is dropped and reported per page. The articles are in the wiki's language, as "
+        "the dump's root names it (xml:lang), unless --language says otherwise. One bad "
+        "page and nothing is written."
     )
 
     def add_arguments(self, parser):
@@ -30,8 +33,23 @@ class Command(BaseCommand):
                             help="The status of the articles created (default: published).")
         parser.add_argument("--title", help="The title of the page of a wikitext file "
                             "(default: the file's name). Only with one wikitext file.")
+        parser.add_argument("--language", metavar="CODE",
+                            help="The language of every article imported, as BCP 47 writes "
+                            "it (ru, ps, fa-AF), instead of the wiki's (an XML dump's "
+                            "xml:lang; English for a wikitext file). There is no Dari "
+                            "wikipedia: Dari articles come from the Persian one (fa), and "
+                            "--language fa-AF makes them Dari.")
 
-    def handle(self, *args, files, latest_only, dry_run, status, title, **options):
+    def handle(self, *args, files, latest_only, dry_run, status, title, language, **options):
+        if language is not None:
+            code = language
+            language = wikitext.canonical_language(code.strip())
+            if language is None:
+                raise CommandError(
+                    f"--language {code!r} is not a language code; write it as BCP 47 does: "
+                    "a language of two or three letters, then optionally a script and a "
+                    "region, joined by hyphens (ru, ps, fa-AF)"
+                )
         paths = [Path(name) for name in files]
         for path in paths:
             if not path.is_file():
@@ -57,7 +75,8 @@ class Command(BaseCommand):
         try:
             report = mediawiki_import(
                 files=[(str(path), path) for path in paths], latest_only=latest_only,
-                status=status, dry_run=dry_run, title=title, on_progress=progress,
+                status=status, dry_run=dry_run, title=title, language=language,
+                on_progress=progress,
                 on_total=total,
             )
         except ImportFailed as exc:
@@ -83,6 +102,12 @@ class Command(BaseCommand):
                 for kind, count in sorted(report.skipped.items())
             )
             self.stdout.write(f"Skipped (not articles): {skipped}.")
+        for (code, language), count in sorted(report.approximated.items()):
+            self.stdout.write(self.style.WARNING(
+                f"The wiki's language {code!r} is not a language code an article holds: "
+                f"{count} page{'s' if count != 1 else ''} imported as {language!r} "
+                "(--language chooses another)."
+            ))
         created = sum(page.created for page in report.pages)
         summary = (
             f"{len(report.pages)} page(s), {report.revisions} revision(s): {created} to create, "
