@@ -25,8 +25,11 @@ def validate_name(value: str) -> None:
     validate_line(value)
     problem = name_problem(value)
     if problem:
-        raise ValidationError(f"The name {problem}." if problem.startswith("has ")
-                              else f"Contains a {problem}.")
+        # The problem is an English phrase from the wiki-text rules.
+        message = _("The name %(problem)s.") if problem.startswith("has ") else _(
+            "Contains a %(problem)s."
+        )
+        raise ValidationError(message, params={"problem": problem})
 
 
 class NamedByKey(models.Model):
@@ -49,9 +52,10 @@ class NamedByKey(models.Model):
             .exclude(pk=self.pk).only("name").first()
         )
         if other is not None:
-            raise ValidationError({"name": (
-                f"{other.name!r} already exists; names that differ only in case, "
-                "Unicode form or invisible characters are the same name."
+            raise ValidationError({"name": ValidationError(
+                _("%(name)s already exists; names that differ only in case, "
+                  "Unicode form or invisible characters are the same name."),
+                params={"name": repr(other.name)},
             )})
 
 
@@ -71,11 +75,13 @@ class Place(NamedByKey):
         CITY = "city", _("City or town")
         OTHER = "other", _("Other")
 
-    name = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_name])
-    slug = SlugField(max_length=MAX_NAME_LENGTH, unique=True)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    name = models.CharField(
+        _("name"), max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_name]
+    )
+    slug = SlugField(_("slug"), max_length=MAX_NAME_LENGTH, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OTHER)
     demonym = models.CharField(
-        max_length=MAX_NAME_LENGTH, blank=True, validators=[validate_line],
+        _("demonym"), max_length=MAX_NAME_LENGTH, blank=True, validators=[validate_line],
         help_text=_("Its people, plural, as article titles use it: Afghans, Russians."),
     )
     parent = models.ForeignKey(
@@ -84,10 +90,13 @@ class Place(NamedByKey):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="children",
+        verbose_name=_("parent"),
         help_text=_("The place this one lies in: Balkh Province is in Afghanistan."),
     )
 
     class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -101,19 +110,19 @@ class Place(NamedByKey):
         # Popplace lists places separated by commas, so a comma in a name
         # could not be exported and read back as the same place.
         if "," in self.name:
-            raise ValidationError({"name": "A place name may not contain a comma."})
+            raise ValidationError({"name": _("A place name may not contain a comma.")})
         try:
             reads_back = split_places(join_places([self.name])) == [self.name]
         except InfoboxValueError:
             reads_back = False
         if not reads_back:
-            raise ValidationError({"name": "This name could not be written in an infobox's "
-                                   "Popplace and read back (a double quote with ' and ')."})
+            raise ValidationError({"name": _("This name could not be written in an infobox's "
+                                             "Popplace and read back (a double quote with ' and ').")})
         self.clean_name()
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:
             if self.pk is not None and ancestor.pk == self.pk:
-                raise ValidationError({"parent": "A place cannot lie inside itself."})
+                raise ValidationError({"parent": _("A place cannot lie inside itself.")})
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
 
@@ -128,15 +137,18 @@ class Place(NamedByKey):
 
 
 class Person(models.Model):
-    name = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_name])
-    slug = SlugField(max_length=MAX_NAME_LENGTH, unique=True)
+    name = models.CharField(_("name"), max_length=MAX_NAME_LENGTH, validators=[validate_name])
+    slug = SlugField(_("slug"), max_length=MAX_NAME_LENGTH, unique=True)
     description = models.CharField(
-        "short description", max_length=500, blank=True, validators=[validate_line]
+        _("short description"), max_length=500, blank=True, validators=[validate_line]
     )
-    places = models.ManyToManyField(Place, related_name="people", blank=True)
+    places = models.ManyToManyField(
+        Place, related_name="people", blank=True, verbose_name=_("places")
+    )
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("person")
         verbose_name_plural = _("people")
 
     def __str__(self) -> str:
@@ -152,11 +164,14 @@ class Person(models.Model):
 class Alias(models.Model):
     """Another name or spelling a person is known by."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_name])
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("person")
+    )
+    name = models.CharField(_("name"), max_length=MAX_NAME_LENGTH, validators=[validate_name])
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("alias")
         verbose_name_plural = _("aliases")
         constraints = [
             models.UniqueConstraint(fields=["person", "name"], name="unique_alias_per_person")

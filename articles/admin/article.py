@@ -19,7 +19,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import IntegrityError, transaction
 from django.urls import URLPattern, path
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from ..infobox import ROW_STORAGE, STORAGE, Storage
@@ -83,9 +83,9 @@ class SeeAlsoInline(OrderedInline):
     fields = ["target_title", "target_link", "position"]
     readonly_fields = ["target_link"]
 
-    @admin.display(description="Article")
+    @admin.display(description=_("Article"))
     def target_link(self, obj: SeeAlso) -> str:
-        return "exists" if obj.target_id else "not written yet"
+        return gettext("exists") if obj.target_id else gettext("not written yet")
 
 
 class PersonMentionInline(admin.TabularInline):
@@ -130,8 +130,8 @@ class InterlanguageLinkInline(admin.TabularInline):
     model = InterlanguageLink
     extra = 0
     fields = ["language", "title"]
-    verbose_name = "link to this article in another language"
-    verbose_name_plural = "in other languages"
+    verbose_name = _("link to this article in another language")
+    verbose_name_plural = _("in other languages")
     classes = ["collapse"]
 
 
@@ -172,11 +172,11 @@ class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
         (None, {"fields": [
             "title", "lead", ("slug", "status", "language"), "description", "tags",
         ]}),
-        ("Infobox", {"fields": [
+        (_("Infobox"), {"fields": [
             storage.columns[0] if len(storage.columns) == 1 else storage.columns
             for storage in STORAGE if storage.columns
         ]}),
-        ("Community", {
+        (_("Community"), {
             "fields": ["origin_group", ("origin_country", "host_country")],
             "classes": ["collapse"],
         }),
@@ -353,7 +353,9 @@ class ArticleAdmin(KeyedWrites, admin.ModelAdmin):
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         title = change_form.nothing_changed(request)
         if title is not None and level == messages.SUCCESS:
-            message = f"Nothing was changed in “{title}”: nothing was saved and no revision was made."
+            message = gettext(
+                "Nothing was changed in “%(title)s”: nothing was saved and no revision was made."
+            ) % {"title": title}
             level = messages.INFO
         return super().message_user(request, message, level, *args, **kwargs)
 

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from encyclopedia.text import SlugField
@@ -18,7 +19,9 @@ def _raise_as_validation_error(check, value: str, **kwargs) -> None:
     try:
         check(value, **kwargs)
     except wikitext.WikitextError as exc:
-        raise ValidationError(f"Line {exc.line}: {exc.message}") from None
+        raise ValidationError(
+            _("Line %(line)s: %(message)s"), params={"line": exc.line, "message": exc.message}
+        ) from None
 
 
 def validate_lead(value: str) -> None:
@@ -33,7 +36,7 @@ def validate_title(value: str) -> None:
     """For titles and headings: exported, they sit between '=' marks."""
     validate_name(value)
     if value != value.strip() or value.startswith("=") or value.endswith("="):
-        raise ValidationError("May not start or end with '=' or spaces.")
+        raise ValidationError(_("May not start or end with '=' or spaces."))
 
 
 def normalize_title(instance: models.Model, field: str) -> None:
@@ -46,9 +49,10 @@ def normalize_title(instance: models.Model, field: str) -> None:
     if normal != value and field == "title":
         other = Article.objects.filter(title=normal).exclude(pk=instance.pk).exists()
         if other:
-            raise ValidationError({field: (
-                f"An article titled {normal!r} already exists: this title differs from it "
-                "only by invisible characters or Unicode form."
+            raise ValidationError({field: ValidationError(
+                _("An article titled %(title)s already exists: this title differs from it "
+                  "only by invisible characters or Unicode form."),
+                params={"title": repr(normal)},
             )})
 
 
@@ -58,7 +62,7 @@ CONTENT_LANGUAGE_RE = wikitext.LANGUAGE_RE.pattern
 DEFAULT_CONTENT_LANGUAGE = wikitext.DEFAULT_LANGUAGE
 validate_content_language = RegexValidator(
     CONTENT_LANGUAGE_RE,
-    "A language code as BCP 47 writes it: en, ru, fa-AF, ps, zh-Hant.",
+    _("A language code as BCP 47 writes it: en, ru, fa-AF, ps, zh-Hant."),
 )
 
 
@@ -69,10 +73,11 @@ class TranslationGroup(models.Model):
     that one article is a translation of another, or when a MediaWiki
     import's interlanguage link names an article that is here."""
 
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "translation group"
+        verbose_name = _("translation group")
+        verbose_name_plural = _("translation groups")
 
     def __str__(self) -> str:
         return f"translation group {self.pk}"
@@ -134,88 +139,98 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
-    title = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_title])
-    slug = SlugField(max_length=MAX_NAME_LENGTH, unique=True)
+    title = models.CharField(
+        _("title"), max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_title]
+    )
+    slug = SlugField(_("slug"), max_length=MAX_NAME_LENGTH, unique=True)
     lead = models.TextField(
+        _("lead"),
         blank=True,
         validators=[validate_lead],
-        help_text="Paragraphs before the first heading, separated by blank lines.",
+        help_text=_("Paragraphs before the first heading, separated by blank lines."),
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    created = MillisecondDateTimeField(auto_now_add=True)
-    updated = MillisecondDateTimeField(auto_now=True)
-    tags = TaggableManager(blank=True)
+    created = MillisecondDateTimeField(_("created"), auto_now_add=True)
+    updated = MillisecondDateTimeField(_("updated"), auto_now=True)
+    tags = TaggableManager(blank=True)  # verbose name: taggit's own, translated "Tags"
 
     # The infobox ("Infobox ethnic group"): typed fields and ordered rows.
     group_name = models.CharField(
-        "group", max_length=MAX_NAME_LENGTH, blank=True, validators=[validate_line]
+        _("group"), max_length=MAX_NAME_LENGTH, blank=True, validators=[validate_line]
     )
     population = models.PositiveBigIntegerField(
+        _("population"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(wikitext.document.MAX_POPULATION)],
-        help_text="Head count; leave empty when it is not a number.",
+        help_text=_("Head count; leave empty when it is not a number."),
     )
     population_note = models.CharField(
+        _("population note"),
         max_length=MAX_NAME_LENGTH,
         blank=True,
         validators=[validate_line],
-        help_text="Shown in brackets after the count (\"2009 est.\"), or the whole figure "
-        "when there is no count (\"several thousand\").",
+        help_text=_("Shown in brackets after the count (\"2009 est.\"), or the whole figure "
+                    "when there is no count (\"several thousand\")."),
     )
     population_places = models.ManyToManyField(
-        Place, through="PopulationPlace", related_name="population_articles", blank=True
+        Place, through="PopulationPlace", related_name="population_articles", blank=True,
+        verbose_name=_("population places"),
     )
     languages = models.ManyToManyField(
-        "Language", through="ArticleLanguage", related_name="articles", blank=True
+        "Language", through="ArticleLanguage", related_name="articles", blank=True,
+        verbose_name=_("languages"),
     )
     religions = models.ManyToManyField(
-        "Religion", through="ArticleReligion", related_name="articles", blank=True
+        "Religion", through="ArticleReligion", related_name="articles", blank=True,
+        verbose_name=_("religions"),
     )
 
     # The community: "Russians in Afghanistan" is the origin group
     # "Russians" (from Russia) living in the host country Afghanistan.
     origin_group = models.CharField(
-        max_length=MAX_NAME_LENGTH, blank=True, validators=[validate_line],
-        help_text="The group, as in the title \"Russians in Afghanistan\": Russians.",
+        _("origin group"), max_length=MAX_NAME_LENGTH, blank=True, validators=[validate_line],
+        help_text=_("The group, as in the title \"Russians in Afghanistan\": Russians."),
     )
     origin_country = models.ForeignKey(
         Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="emigrant_articles",
-        help_text="Where the group comes from (Russia).",
+        verbose_name=_("origin country"), help_text=_("Where the group comes from (Russia)."),
     )
     host_country = models.ForeignKey(
         Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="host_articles",
-        help_text="Where the community lives (Afghanistan).",
+        verbose_name=_("host country"), help_text=_("Where the community lives (Afghanistan)."),
     )
 
     # What search engines show under the title; without it, the lead's
     # first words. A MediaWiki import fills it from {{Short description}}.
     description = models.CharField(
-        max_length=300, blank=True, validators=[validate_line],
-        help_text="One line for search engines; empty: the lead's first words.",
+        _("description"), max_length=300, blank=True, validators=[validate_line],
+        help_text=_("One line for search engines; empty: the lead's first words."),
     )
 
     # The language the article is written in (its text's lang and dir on the
     # page, its search configuration), whatever the reader's interface.
     language = models.CharField(
-        max_length=20, default=DEFAULT_CONTENT_LANGUAGE, validators=[validate_content_language],
-        help_text="The language the article is written in, as BCP 47: en, ru, fa-AF, ps.",
+        _("language"), max_length=20, default=DEFAULT_CONTENT_LANGUAGE,
+        validators=[validate_content_language],
+        help_text=_("The language the article is written in, as BCP 47: en, ru, fa-AF, ps."),
     )
     translation_group = models.ForeignKey(
         TranslationGroup, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="articles", editable=False,
+        related_name="articles", editable=False, verbose_name=_("translation group"),
     )
     # The article this one was translated from (in the same group): when it
     # changes after this one's last edit, editors are told.
     translated_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="translations",
-        help_text="The article this one is a translation of; both then list each other "
-        "under \"In other languages\".",
+        verbose_name=_("translated from"),
+        help_text=_("The article this one is a translation of; both then list each other "
+                    "under \"In other languages\"."),
     )
 
     # Derived when the article is saved (services.article_refresh), never typed.
@@ -223,13 +238,19 @@ class Article(models.Model):
     search_document = models.TextField(blank=True, editable=False)
     # Verifiability (wikitext.verifiability), kept as columns so that the
     # admin sorts and filters without parsing every article.
-    paragraphs = models.PositiveIntegerField(default=0, editable=False)
-    cited_paragraphs = models.PositiveIntegerField(default=0, editable=False)
-    citations_needed = models.PositiveIntegerField(default=0, editable=False)
+    paragraphs = models.PositiveIntegerField(_("paragraphs"), default=0, editable=False)
+    cited_paragraphs = models.PositiveIntegerField(
+        _("cited paragraphs"), default=0, editable=False
+    )
+    citations_needed = models.PositiveIntegerField(
+        _("citations needed"), default=0, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["title"]
         indexes = [
             models.Index(fields=["status", "-updated"], name="article_status_updated"),
@@ -252,7 +273,7 @@ class Article(models.Model):
         if self.population is None and wikitext.starts_with_count(self.population_note):
             # Exported, it would read back as a count, not as a note.
             raise ValidationError(
-                {"population": "The note starts with a number: enter it as the population."}
+                {"population": _("The note starts with a number: enter it as the population.")}
             )
 
     def mentioned_people(self) -> models.QuerySet:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportJob(models.Model):
@@ -12,24 +13,28 @@ class ImportJob(models.Model):
     shown_on_pages = False  # encyclopedia.pagecache: its progress changes no page
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", verbose_name=_("user"),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
-    files = models.PositiveIntegerField()
-    created = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
+    files = models.PositiveIntegerField(_("files"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
     # When it failed: why (file and line); nothing was imported.
-    message = models.TextField(blank=True)
+    message = models.TextField(_("message"), blank=True)
     # When it is done: [title, article id, created] for each file, in order.
-    results = models.JSONField(default=list, blank=True)
+    results = models.JSONField(_("results"), default=list, blank=True)
 
     class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
         ordering = ["-created"]
 
     def __str__(self) -> str:

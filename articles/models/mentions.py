@@ -1,6 +1,7 @@
 """What the text refers to: people and places mentioned, [[links]], former titles."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from reversion import register as versioned
 
 from encyclopedia.text import SlugField
@@ -22,13 +23,13 @@ class Mention(models.Model):
     decided by hand. A hand decision is never overridden by detection."""
 
     class State(models.TextChoices):
-        FOUND = "found", "Found in the text"
-        ADDED = "added", "Added by hand"
-        REMOVED = "removed", "Removed by hand"
+        FOUND = "found", _("Found in the text")
+        ADDED = "added", _("Added by hand")
+        REMOVED = "removed", _("Removed by hand")
 
     SHOWN = (State.FOUND, State.ADDED)
 
-    state = models.CharField(max_length=10, choices=State.choices, default=State.ADDED)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ADDED)
 
     objects = MentionQuerySet.as_manager()
 
@@ -38,12 +39,17 @@ class Mention(models.Model):
 
 @versioned()
 class PersonMention(Mention):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="person_mentions")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="person_mentions",
+        verbose_name=_("article"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="mentions", verbose_name=_("person")
+    )
 
     class Meta:
-        verbose_name = "person mentioned"
-        verbose_name_plural = "people mentioned"
+        verbose_name = _("person mentioned")
+        verbose_name_plural = _("people mentioned")
         constraints = [
             models.UniqueConstraint(fields=["article", "person"], name="unique_person_mention")
         ]
@@ -54,12 +60,17 @@ class PersonMention(Mention):
 
 @versioned()
 class PlaceMention(Mention):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="place_mentions")
-    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="mentions")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="place_mentions",
+        verbose_name=_("article"),
+    )
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="mentions", verbose_name=_("place")
+    )
 
     class Meta:
-        verbose_name = "place mentioned"
-        verbose_name_plural = "places mentioned"
+        verbose_name = _("place mentioned")
+        verbose_name_plural = _("places mentioned")
         constraints = [
             models.UniqueConstraint(fields=["article", "place"], name="unique_place_mention")
         ]
@@ -76,6 +87,8 @@ class WikiLink(models.Model):
     target_title = models.CharField(max_length=MAX_NAME_LENGTH, db_index=True)
 
     class Meta:
+        verbose_name = _("wiki link")
+        verbose_name_plural = _("wiki links")
         constraints = [
             models.UniqueConstraint(fields=["article", "target_title"], name="unique_wikilink")
         ]
@@ -89,11 +102,13 @@ class FormerName(models.Model):
     redirect, and links and See also rows by the old title still find it."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_names")
-    title = models.CharField(max_length=MAX_NAME_LENGTH, db_index=True)
-    slug = SlugField(max_length=MAX_NAME_LENGTH, db_index=True)
-    renamed = models.DateTimeField(auto_now_add=True)
+    title = models.CharField(_("title"), max_length=MAX_NAME_LENGTH, db_index=True)
+    slug = SlugField(_("slug"), max_length=MAX_NAME_LENGTH, db_index=True)
+    renamed = models.DateTimeField(_("renamed"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("former name")
+        verbose_name_plural = _("former names")
         ordering = ["-renamed", "-id"]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.urls import reverse
 from reversion import register as versioned
 
@@ -22,36 +23,42 @@ class Source(models.Model):
     quote, the key) is on ArticleReference."""
 
     class Type(models.TextChoices):
-        WEB = "web", "Web page"
-        NEWS = "news", "News article"
-        BOOK = "book", "Book"
-        JOURNAL = "journal", "Journal article"
-        REPORT = "report", "Report"
-        DATASET = "dataset", "Dataset"
+        WEB = "web", _("Web page")
+        NEWS = "news", _("News article")
+        BOOK = "book", _("Book")
+        JOURNAL = "journal", _("Journal article")
+        REPORT = "report", _("Report")
+        DATASET = "dataset", _("Dataset")
 
-    type = models.CharField(max_length=10, choices=Type.choices, default=Type.WEB)
-    title = models.CharField(max_length=255, validators=[validate_line])
-    authors = models.JSONField(default=list, blank=True, help_text="The names, in order.")
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.WEB)
+    title = models.CharField(_("title"), max_length=255, validators=[validate_line])
+    authors = models.JSONField(
+        _("authors"), default=list, blank=True, help_text=_("The names, in order.")
+    )
     work = models.CharField(
-        max_length=255, blank=True, validators=[validate_line],
-        help_text="The website, newspaper or journal.",
+        _("work"), max_length=255, blank=True, validators=[validate_line],
+        help_text=_("The website, newspaper or journal."),
     )
-    publisher = models.CharField(max_length=255, blank=True, validators=[validate_line])
+    publisher = models.CharField(
+        _("publisher"), max_length=255, blank=True, validators=[validate_line]
+    )
     date = models.CharField(
-        max_length=10, blank=True, help_text="ISO 8601: 2019, 2019-06 or 2019-06-12."
+        _("date"), max_length=10, blank=True, help_text=_("ISO 8601: 2019, 2019-06 or 2019-06-12.")
     )
-    url = models.CharField("URL", max_length=2000, blank=True)
-    isbn = models.CharField("ISBN", max_length=32, blank=True)
-    doi = models.CharField("DOI", max_length=255, blank=True)
-    language = models.CharField(max_length=35, blank=True, validators=[validate_line])
-    archive_url = models.CharField("archive URL", max_length=2000, blank=True)
-    archive_date = models.CharField(max_length=10, blank=True)
+    url = models.CharField(_("URL"), max_length=2000, blank=True)
+    isbn = models.CharField(_("ISBN"), max_length=32, blank=True)
+    doi = models.CharField(_("DOI"), max_length=255, blank=True)
+    language = models.CharField(_("language"), max_length=35, blank=True, validators=[validate_line])
+    archive_url = models.CharField(_("archive URL"), max_length=2000, blank=True)
+    archive_date = models.CharField(_("archive date"), max_length=10, blank=True)
     identity = models.CharField(max_length=64, unique=True, editable=False)
-    slug = SlugField(max_length=255, unique=True)
-    created = MillisecondDateTimeField(auto_now_add=True)
-    updated = MillisecondDateTimeField(auto_now=True)
+    slug = SlugField(_("slug"), max_length=255, unique=True)
+    created = MillisecondDateTimeField(_("created"), auto_now_add=True)
+    updated = MillisecondDateTimeField(_("updated"), auto_now=True)
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["title", "id"]
 
     def __str__(self) -> str:
@@ -75,7 +82,7 @@ class Source(models.Model):
         if not isinstance(self.authors, list) or not all(
             isinstance(a, str) and a.strip() for a in self.authors
         ):
-            errors["authors"] = "A list of names."
+            errors["authors"] = _("A list of names.")
         if errors:
             raise ValidationError(errors)
         self.identity = source_identity(
@@ -87,8 +94,9 @@ class Source(models.Model):
         other = Source.objects.filter(identity=self.identity).exclude(pk=self.pk).first()
         if other is not None:
             raise ValidationError(
-                f"This is the source “{other.title}”, already stored (the same DOI, else ISBN, "
-                "else URL, else title, work or publisher and date): cite that one instead."
+                _("This is the source “%(title)s”, already stored (the same DOI, else ISBN, "
+                  "else URL, else title, work or publisher and date): cite that one instead."),
+                params={"title": other.title},
             )
 
 
@@ -97,20 +105,26 @@ class ArticleReference(Ordered):
     """An entry of an article's References, in order: the article's own key
     for a shared Source, and what this article's editor noted about it."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="references", verbose_name=_("article")
+    )
     key = models.CharField(
-        max_length=50, help_text="As the markers write it: [^smith] is smith."
+        _("key"), max_length=50, help_text=_("As the markers write it: [^smith] is smith.")
     )
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="references")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="references", verbose_name=_("source")
+    )
     accessed = models.CharField(
-        max_length=10, blank=True, help_text="When this article's editor read it (ISO 8601)."
+        _("accessed"), max_length=10, blank=True,
+        help_text=_("When this article's editor read it (ISO 8601)."),
     )
-    quote = models.CharField(max_length=1000, blank=True)
+    quote = models.CharField(_("quote"), max_length=1000, blank=True)
     # The entry's other fields, as written: [[field, value], ...].
-    extras = models.JSONField(default=list, blank=True)
+    extras = models.JSONField(_("extras"), default=list, blank=True)
 
     class Meta(Ordered.Meta):
-        verbose_name = "reference"
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
         constraints = [
             models.UniqueConstraint(fields=["article", "key"], name="unique_article_reference")
         ]
@@ -163,16 +177,21 @@ class Citation(Ordered):
     Infobox citations exist only as these rows; text ones are rebuilt from
     the text by services.article_refresh."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="citations", verbose_name=_("article")
+    )
     reference = models.ForeignKey(
         ArticleReference, null=True, blank=True, on_delete=models.CASCADE,
-        related_name="citations",
+        related_name="citations", verbose_name=_("reference"),
     )
-    locator = models.CharField(max_length=100, blank=True, help_text="p. 42, pp. 50–52, § 3")
-    place = models.CharField(max_length=80)
+    locator = models.CharField(
+        _("locator"), max_length=100, blank=True, help_text=_("p. 42, pp. 50–52, § 3")
+    )
+    place = models.CharField(_("place"), max_length=80)
 
     class Meta(Ordered.Meta):
-        pass
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
 
     def __str__(self) -> str:
         return f"{self.marker} in {self.place}"

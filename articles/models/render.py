@@ -17,6 +17,7 @@ import secrets
 import zlib
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .article import Article
 
@@ -39,7 +40,8 @@ class ArticleRender(models.Model):
     shown_on_pages = False  # encyclopedia.pagecache: writing it changes no page
 
     class Meta:
-        verbose_name = "rendered page"
+        verbose_name = _("rendered page")
+        verbose_name_plural = _("rendered pages")
 
     def __str__(self) -> str:
         return f"rendered page of {self.article_id}"

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 from reversion import register as versioned
 
 from encyclopedia.text import SlugField
@@ -16,7 +17,7 @@ from .article import Article, normalize_title, validate_body, validate_title
 
 
 class Ordered(models.Model):
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
         abstract = True
@@ -27,8 +28,10 @@ class InfoboxTerm(NamedByKey):
     """A value that many infoboxes share and readers browse by; unique by
     name_key, so "Dari" and "dari" are one language."""
 
-    name = models.CharField(max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_name])
-    slug = SlugField(max_length=MAX_NAME_LENGTH, unique=True)
+    name = models.CharField(
+        _("name"), max_length=MAX_NAME_LENGTH, unique=True, validators=[validate_name]
+    )
+    slug = SlugField(_("slug"), max_length=MAX_NAME_LENGTH, unique=True)
 
     class Meta:
         abstract = True
@@ -40,27 +43,36 @@ class InfoboxTerm(NamedByKey):
     def clean(self) -> None:
         # Langs and Rels are comma-separated lists in the wiki-text.
         if "," in self.name:
-            raise ValidationError({"name": "A name may not contain a comma."})
+            raise ValidationError({"name": _("A name may not contain a comma.")})
         self.clean_name()
 
 
 class Language(InfoboxTerm):
-    pass
+    class Meta(InfoboxTerm.Meta):
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
 
 
 class Religion(InfoboxTerm):
-    pass
+    class Meta(InfoboxTerm.Meta):
+        verbose_name = _("religion")
+        verbose_name_plural = _("religions")
 
 
 @versioned()
 class PopulationPlace(Ordered):
     """A place with a significant population (the infobox's Popplace)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="place_rows")
-    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="place_rows", verbose_name=_("article")
+    )
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("place")
+    )
 
     class Meta(Ordered.Meta):
-        verbose_name = "region with significant population"
+        verbose_name = _("region with significant population")
+        verbose_name_plural = _("regions with significant population")
         constraints = [
             models.UniqueConstraint(fields=["article", "place"], name="unique_population_place")
         ]
@@ -71,11 +83,16 @@ class PopulationPlace(Ordered):
 
 @versioned()
 class ArticleLanguage(Ordered):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="language_rows")
-    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="language_rows", verbose_name=_("article")
+    )
+    language = models.ForeignKey(
+        Language, on_delete=models.PROTECT, related_name="+", verbose_name=_("language")
+    )
 
     class Meta(Ordered.Meta):
-        verbose_name = "language"
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
         constraints = [
             models.UniqueConstraint(fields=["article", "language"], name="unique_article_language")
         ]
@@ -86,11 +103,16 @@ class ArticleLanguage(Ordered):
 
 @versioned()
 class ArticleReligion(Ordered):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="religion_rows")
-    religion = models.ForeignKey(Religion, on_delete=models.PROTECT, related_name="+")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="religion_rows", verbose_name=_("article")
+    )
+    religion = models.ForeignKey(
+        Religion, on_delete=models.PROTECT, related_name="+", verbose_name=_("religion")
+    )
 
     class Meta(Ordered.Meta):
-        verbose_name = "religion"
+        verbose_name = _("religion")
+        verbose_name_plural = _("religions")
         constraints = [
             models.UniqueConstraint(fields=["article", "religion"], name="unique_article_religion")
         ]
@@ -104,11 +126,14 @@ class RelatedGroup(Ordered):
     """A related ethnic group (the infobox's Related), by the title of its
     article; the page links it while a published article has that title."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_rows")
-    title = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_title])
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_rows", verbose_name=_("article")
+    )
+    title = models.CharField(_("title"), max_length=MAX_NAME_LENGTH, validators=[validate_title])
 
     class Meta(Ordered.Meta):
-        verbose_name = "related ethnic group"
+        verbose_name = _("related ethnic group")
+        verbose_name_plural = _("related ethnic groups")
         constraints = [
             models.UniqueConstraint(fields=["article", "title"], name="unique_related_group")
         ]
@@ -120,7 +145,7 @@ class RelatedGroup(Ordered):
         self.title = wikitext.names.normalize_name(self.title)
         # Related is a comma-separated list in the wiki-text.
         if "," in self.title:
-            raise ValidationError({"title": "A related group's title may not contain a comma."})
+            raise ValidationError({"title": _("A related group's title may not contain a comma.")})
 
 
 @versioned()
@@ -130,40 +155,52 @@ class InfoboxRow(Ordered):
     ``position`` is the row's place among all the infobox's rows.
     """
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="extra_rows")
-    key = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_line])
-    value = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_line])
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="extra_rows", verbose_name=_("article")
+    )
+    key = models.CharField(_("key"), max_length=MAX_NAME_LENGTH, validators=[validate_line])
+    value = models.CharField(_("value"), max_length=MAX_NAME_LENGTH, validators=[validate_line])
 
     class Meta(Ordered.Meta):
-        verbose_name = "other infobox row"
+        verbose_name = _("other infobox row")
+        verbose_name_plural = _("other infobox rows")
 
     def __str__(self) -> str:
         return f"{self.key}: {self.value}"
 
     def clean(self) -> None:
         if ":" in self.key:
-            raise ValidationError({"key": "A key may not contain ':'."})
+            raise ValidationError({"key": _("A key may not contain ':'.")})
         if self.key.casefold() in {key.casefold() for key in wikitext.KNOWN_KEYS}:
-            raise ValidationError({"key": f"Use the article's own field for {self.key!r}."})
+            raise ValidationError({"key": ValidationError(
+                _("Use the article's own field for %(key)s."), params={"key": repr(self.key)}
+            )})
 
 
 @versioned(exclude=("body_html",))
 class Section(Ordered):
     class Level(models.IntegerChoices):
-        SECTION = 2, "Section (==)"
-        SUBSECTION = 3, "Subsection (===)"
+        SECTION = 2, _("Section (==)")
+        SUBSECTION = 3, _("Subsection (===)")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
-    heading = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_title])
-    level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.SECTION)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="sections", verbose_name=_("article")
+    )
+    heading = models.CharField(
+        _("heading"), max_length=MAX_NAME_LENGTH, validators=[validate_title]
+    )
+    level = models.PositiveSmallIntegerField(
+        _("level"), choices=Level.choices, default=Level.SECTION
+    )
     body = models.TextField(
-        blank=True, validators=[validate_body],
-        help_text="Markdown. Link to articles with [[Title]] or [[Title|label]].",
+        _("body"), blank=True, validators=[validate_body],
+        help_text=_("Markdown. Link to articles with [[Title]] or [[Title|label]]."),
     )
     body_html = models.TextField(blank=True, editable=False)
 
     class Meta(Ordered.Meta):
-        pass
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
 
     def __str__(self) -> str:
         return self.heading
@@ -171,7 +208,7 @@ class Section(Ordered):
     def clean(self) -> None:
         self.body = wikitext.normalize_text(self.body)
         if self.level == self.Level.SECTION and self.heading.casefold() == "see also":
-            raise ValidationError({"heading": "Add related articles as See also rows instead."})
+            raise ValidationError({"heading": _("Add related articles as See also rows instead.")})
 
 
 # Derived from target_title, as Section.body_html from the body: not kept in
@@ -185,8 +222,12 @@ class SeeAlso(Ordered):
     for a title that names none), so that the related communities of a page
     are found through an index instead of a LIKE over every row."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="see_also")
-    target_title = models.CharField(max_length=MAX_NAME_LENGTH, validators=[validate_title])
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="see_also", verbose_name=_("article")
+    )
+    target_title = models.CharField(
+        _("target title"), max_length=MAX_NAME_LENGTH, validators=[validate_title]
+    )
     target = models.ForeignKey(
         Article,
         null=True,
@@ -199,8 +240,8 @@ class SeeAlso(Ordered):
     target_host = models.CharField(max_length=MAX_NAME_LENGTH, blank=True, editable=False)
 
     class Meta(Ordered.Meta):
-        verbose_name = "See also link"
-        verbose_name_plural = "See also"
+        verbose_name = _("See also link")
+        verbose_name_plural = _("See also")
         # What selectors.related_articles asks for: the unlinked rows (target
         # null) of a group, of a host country, or of one title (the reverse
         # community; see_also_link and the import look rows up by title too).
