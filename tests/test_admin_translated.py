@@ -139,3 +139,19 @@ def test_every_name_the_admin_shows_of_our_models_is_marked():
         if name is not None and not isinstance(name, Promise):
             unmarked.append(f"ArticleAdmin fieldset {name!r}")
     assert unmarked == []
+
+
+@pytest.mark.django_db
+def test_the_dari_change_form_labels_follow_the_catalogue(admin_client, published):
+    response = admin_client.get(f"/fa-af/{CHANGELIST}{published.pk}/change/")
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    for field, message in [("title", "title"), ("status", "status"), ("group_name", "group"),
+                           ("translated_from", "translated from")]:
+        label = re.escape(in_language("fa-af", message))
+        assert re.search(rf'<label[^>]*for="id_{field}"[^>]*>{label}:</label>', html), field
+    with translation.override("fa-af"):
+        for fieldset in ("Infobox", "Community", "Translation"):
+            assert f">{gettext(fieldset)}</" in html, fieldset
+        # A choice of the status select, in the catalogue's words.
+        assert f'<option value="published" selected>{gettext("Published")}</option>' in html
