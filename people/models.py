@@ -116,8 +116,10 @@ class Place(NamedByKey):
         except InfoboxValueError:
             reads_back = False
         if not reads_back:
-            raise ValidationError({"name": _("This name could not be written in an infobox's "
-                                             "Popplace and read back (a double quote with ' and ').")})
+            raise ValidationError({"name": _(
+                "This name could not be written in an infobox's "
+                "Popplace and read back (a double quote with ' and ')."
+            )})
         self.clean_name()
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:

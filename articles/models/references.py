@@ -48,7 +48,9 @@ class Source(models.Model):
     url = models.CharField(_("URL"), max_length=2000, blank=True)
     isbn = models.CharField(_("ISBN"), max_length=32, blank=True)
     doi = models.CharField(_("DOI"), max_length=255, blank=True)
-    language = models.CharField(_("language"), max_length=35, blank=True, validators=[validate_line])
+    language = models.CharField(
+        _("language"), max_length=35, blank=True, validators=[validate_line]
+    )
     archive_url = models.CharField(_("archive URL"), max_length=2000, blank=True)
     archive_date = models.CharField(_("archive date"), max_length=10, blank=True)
     identity = models.CharField(max_length=64, unique=True, editable=False)
