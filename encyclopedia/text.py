@@ -55,6 +55,8 @@ class SlugFormField(forms.CharField):
     default_validators = [validate_slug]
 
     def __init__(self, *, allow_unicode: bool = True, **kwargs):
+        # The admin's prepopulated slug reads it (keeping non-ASCII letters).
+        self.allow_unicode = allow_unicode
         super().__init__(**kwargs)
 
 

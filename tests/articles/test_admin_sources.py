@@ -870,9 +870,9 @@ def test_the_article_list_takes_a_fixed_number_of_queries(
 
 
 # The user (the session is cached: SESSION_ENGINE cached_db); the filters'
-# languages, religions and tags; the counts (filtered and in all); the page;
-# the date hierarchy's range and days.
-LIST_QUERIES = 9
+# content languages in use, infobox languages, religions and tags; the counts
+# (filtered and in all); the page; the date hierarchy's range and days.
+LIST_QUERIES = 10
 
 
 def test_the_list_links_to_the_articles_that_most_need_sources(admin_client, cited_articles):
