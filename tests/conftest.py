@@ -1,4 +1,5 @@
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -71,7 +72,10 @@ def _editors_group(request):
             importlib.import_module(f"articles.migrations.{name}")
             for name in ("0012_editors_sources", "0013_mediawiki")
         ]
-        with connection.schema_editor(atomic=False) as schema_editor:
-            made.create_editors_group(apps, schema_editor)
-            for migration in later:
-                migration.grant(apps, schema_editor)
+        # The functions read only the schema editor's connection; a real one
+        # cannot be opened on SQLite inside a test's transaction, which is
+        # where this runs when a transactional test ran before a plain one.
+        schema_editor = SimpleNamespace(connection=connection)
+        made.create_editors_group(apps, schema_editor)
+        for migration in later:
+            migration.grant(apps, schema_editor)
