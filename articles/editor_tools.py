@@ -40,11 +40,12 @@ SECTION_ANCHOR_RE = re.compile(
     r'<a class="anchor" href="#([^"<>]+)" aria-label="Link to the section ([^"<>]*)">#</a>'
 )
 
-# A missing title exactly as markdown.render stores it (after nh3, which
-# escapes the title's & and " and the label's & < >).
+# A missing title as markdown.render stores it (after nh3, which escapes the
+# title's & and " and the label's & < >), and as includes/title_link.html
+# writes it in any interface language: the title, a colon, words without one.
 MISSING_LINK_RE = re.compile(
-    r'<span class="missing" title="([^"<>]*): no article yet">([^<>]*)</span>'
-    r'( <span class="missing-note">\(not written yet\)</span>)?'
+    r'<span class="missing" title="([^"<>]*): [^"<>:]*">([^<>]*)</span>'
+    r'( <span class="missing-note">[^<>]*</span>)?'
 )
 
 

@@ -131,7 +131,8 @@ def _article_slug(path: str) -> str | None:
 # every stored page is rendered again by its next reader.
 _MADE_BY = ("articles.selectors", "articles.related", "articles.citations", "articles.infobox",
             "articles.rendered", "articles.templatetags.seo", "articles.templatetags.reading_layout",
-            "articles.templatetags.interface", "encyclopedia.locale", "articles.translations",
+            "articles.templatetags.interface", "articles.templatetags.locale_format",
+            "encyclopedia.locale", "articles.translations",
             "articles.templatetags.translations",
             "articles.api")
 

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -17,7 +18,7 @@ def lockout_response(request, original_response=None, credentials=None):
     now = timezone.now()
     context = {
         **admin.site.each_context(request),
-        "title": "Too many failed logins",
+        "title": gettext("Too many failed logins"),
         "username": get_client_username(request, credentials) or "",
         "failure_limit": axes_settings.AXES_FAILURE_LIMIT,
         "cool_off": timesince(now - cool_off, now) if cool_off else "",

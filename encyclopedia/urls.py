@@ -4,6 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpResponse, HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path, register_converter, reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from articles.api import article_json
@@ -14,9 +15,9 @@ from encyclopedia.locale import interface_codes, path_in
 
 register_converter(UnicodeSlugConverter, "uslug")
 
-admin.site.site_header = "Diaspora Encyclopedia"
-admin.site.site_title = "Diaspora Encyclopedia admin"
-admin.site.index_title = "Editing"
+admin.site.site_header = _("Diaspora Encyclopedia")
+admin.site.site_title = _("Diaspora Encyclopedia admin")
+admin.site.index_title = _("Editing")
 
 
 
