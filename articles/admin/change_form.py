@@ -25,6 +25,7 @@ from ..models import Article, InfoboxRow, Section, SeeAlso
 from ..services import article_saved as saved
 from .citations import text_marker_problem
 from .sources import marker_problem
+from .translations import check_translated_from
 
 # Request attributes: the conflicts of a merged POST (read by the form's
 # clean) and the title of an article saved with nothing changed.
@@ -121,6 +122,9 @@ class ArticleAdminForm(forms.ModelForm):
                 code="edit_conflict",
                 params={"parts": "; ".join(self.edit_conflicts)},
             )
+        # Here, not only in the save: a refused "Translated from" is a form
+        # error, not an error page.
+        check_translated_from(self)
         return cleaned
 
     @property

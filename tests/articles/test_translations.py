@@ -149,12 +149,6 @@ def test_the_service_refuses_a_translation_of_itself_or_from_its_own_language(en
     assert TranslationGroup.objects.count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True, raises=ValidationError,
-    reason="needs the hook in ArticleAdminForm.clean (articles/admin/change_form.py): "
-    "articles.admin.translations.check_translated_from(self); until then the save's own "
-    "check (translation_joined) refuses it after validation: an error page, not the form",
-)
 def test_the_admin_form_says_why_it_refuses_a_translation_from_the_same_language(
     admin_client, russian
 ):
