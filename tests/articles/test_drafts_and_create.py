@@ -264,6 +264,19 @@ def test_editors_see_create_links_for_every_missing_see_also_title(admin_client,
     )
 
 
+@pytest.mark.parametrize("prefix", ["/ru", "/fa-af", "/ps"])
+def test_editors_see_the_create_links_in_every_interface_language(
+    admin_client, seed_fixture, prefix
+):
+    html = get_html(admin_client, prefix + ARTICLE_URL)
+
+    links = create_links(block(html, '<section class="see-also"'))
+    assert links == {
+        title: {"path": prefix + ADD_URL, "title": title, "from": seed_fixture.pk}
+        for title in SEE_ALSO_TITLES
+    }
+
+
 def test_editors_see_create_links_for_missing_related_communities(admin_client, seed_fixture):
     # The seed's own See also titles are not repeated under Related
     # communities (issue 15): a missing one it lacks comes from another
