@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -44,9 +45,19 @@ class _RolledBack(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class RenderedArticle:
+    """A new article's body as its page shows it, and the language it is
+    written in (the preview's section carries its lang/dir, as the page's
+    ``<article>`` does)."""
+
+    body: SafeString
+    language: str
+
+
 def rendered_new_articles(
     *, sources: list[tuple[str, bytes]], plan: ImportPlan, status: str
-) -> dict[str, SafeString]:
+) -> dict[str, RenderedArticle]:
     """The article body of each new article of ``plan`` (up to
     RENDERED_MAX), by file name; {} if the dry run fails (the table of
     the preview still says what the import does)."""
@@ -58,13 +69,15 @@ def rendered_new_articles(
             size += len(data)
     if not chosen:
         return {}
-    bodies: dict[str, SafeString] = {}
+    bodies: dict[str, RenderedArticle] = {}
     try:
         with transaction.atomic():
             for number, result in enumerate(articles_import(sources=chosen, status=status)):
                 article = Article.objects.for_page().get(pk=result.article_id)
                 body = render_to_string("includes/article_body.html", {"page": article_page(article=article)})
-                bodies[result.name] = _prefixed(body, f"preview-{number + 1}-")
+                bodies[result.name] = RenderedArticle(
+                    body=_prefixed(body, f"preview-{number + 1}-"), language=article.language
+                )
             raise _RolledBack
     except _RolledBack:
         pass

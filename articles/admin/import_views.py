@@ -323,6 +323,9 @@ class ImportViews:
                     "rows": [{**row, "rendered": rendered.get(row["item"].name)}
                              for row in self._preview_rows(plan, report)],
                     "skipped": skipped_text(report.skipped) if report else "",
+                    # ((the wiki's code, the article's language), pages): a
+                    # list, as a template cannot call a Counter's items().
+                    "approximated": sorted(report.approximated.items()) if report else [],
                 }
                 return TemplateResponse(request, self.preview_template, context)
         return self._render_form(request, form)
