@@ -15,6 +15,8 @@ from urllib.parse import urlencode
 from django import template
 from django.conf import settings
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from articles.search import MAX_QUERY_LENGTH
 from encyclopedia.locale import bcp47, interface_code, is_bidi, path_in
@@ -44,6 +46,17 @@ def interface_lang() -> str:
 @register.simple_tag
 def interface_dir() -> str:
     return "rtl" if translation.get_language_bidi() else "ltr"
+
+
+@register.simple_tag
+def interface_marks(language: str) -> SafeString | str:
+    """`` lang=".." dir=".."`` of the interface, for the site's own words
+    (a heading, a label) inside an article in ``language``; nothing where
+    the two are one language, as the article's lang/dir already say it."""
+    interface = interface_lang()
+    if bcp47(str(language or settings.LANGUAGE_CODE)) == interface:
+        return ""
+    return format_html(' lang="{}" dir="{}"', interface, interface_dir())
 
 
 @register.filter

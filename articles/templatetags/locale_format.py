@@ -132,6 +132,13 @@ def infobox_label(label) -> str:
 
 
 @register.filter
+def typed_label(label) -> bool:
+    """Whether ``label`` is a typed field's, so the interface's words (an
+    editor's own key is in the article's language)."""
+    return str(label) in _LABELS
+
+
+@register.filter
 def as_int(value) -> int:
     """A count a view formatted (``"10,000"``) as a number again, for
     ``{% blocktranslate count %}``, which chooses the plural form by it; 0
