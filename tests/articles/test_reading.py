@@ -149,7 +149,7 @@ def test_mentions_are_found_by_name_or_alias_and_listed_on_both_pages(client, se
     places = re.findall(r'<a href="/places/[^"]+/">([^<]+)</a>', block)
     assert "Chaghcharan" in places and "Israel" in places and "Kabul" not in places
     person_page = html_of(client, "/people/gennady-tsevma/")
-    assert '<a href="/wiki/russians-in-afghanistan/">Russians in Afghanistan</a>' in person_page
+    assert '<a href="/wiki/russians-in-afghanistan/" dir="auto">Russians in Afghanistan</a>' in person_page
 
 
 def test_longest_name_wins_so_an_alias_inside_a_longer_name_is_not_a_mention():

@@ -149,7 +149,7 @@ def test_home_lists_published_articles_alphabetically(client, seed_fixture):
     ArticleFactory(title="Zazas in Germany", slug="zazas-in-germany")
     html = client.get("/").content.decode()
 
-    titles = re.findall(r'<li><a href="/wiki/[^"]+/">([^<]+)</a>', html)
+    titles = re.findall(r'<li><a href="/wiki/[^"]+/" dir="auto">([^<]+)</a>', html)
     assert titles == ["Afghans in Russia", "Russians in Afghanistan", "Zazas in Germany"]
     assert "population 1,500 (2009 est.)" in html
 

@@ -19,7 +19,7 @@ def test_person_page_shows_names_places_and_the_articles_that_mention_them(clien
     assert "Also known as Sergei Yurevich Krasnoperov Sergei Kransnoperov Noormomad" in text
     assert '<a href="/places/chaghcharan/">Chaghcharan</a>' in html
     assert "Articles that mention Noor Mohammad" in text
-    assert '<a href="/wiki/russians-in-afghanistan/">Russians in Afghanistan</a>' in html
+    assert '<a href="/wiki/russians-in-afghanistan/" dir="auto">Russians in Afghanistan</a>' in html
 
 
 def test_person_page_hides_draft_articles(client):
@@ -43,7 +43,7 @@ def test_place_page_shows_parent_children_articles_and_people(client, seed_fixtu
     assert '<a href="/people/noor-mohammad/">Noor Mohammad</a>' in afghanistan
     assert "Province or region in Afghanistan" in visible_text(balkh)
     assert "Communities living here Russians in Afghanistan" in visible_text(balkh)
-    assert '<a href="/wiki/russians-in-afghanistan/">Russians in Afghanistan</a>' in afghanistan
+    assert '<a href="/wiki/russians-in-afghanistan/" dir="auto">Russians in Afghanistan</a>' in afghanistan
 
 
 def test_place_page_lists_all_ancestors(client):
