@@ -4,7 +4,7 @@ The add form opened as ``/admin/articles/article/add/?title=<title>&from=<pk>``
 (the "create" links editors see on public pages, and the "Create related
 article" object tool of the change page) comes prefilled:
 
-* title, and slug = ``slugify(title, allow_unicode=True)`` (the admin's
+* title, and slug = ``encyclopedia.text.slug_base(title)`` (the admin's
   prepopulate script keeps it following the title as the editor types);
 * status draft;
 * for an "X in Y" title: origin group X, infobox group X, host country the
@@ -38,9 +38,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from encyclopedia.text import slug_base
 from people.models import Place
 
 from .. import communities
@@ -66,7 +66,7 @@ def related_prefill(title: str, source: Article | None) -> Prefill:
     prefill = Prefill(fields={"status": Article.Status.DRAFT})
     if title:
         prefill.fields["title"] = title
-        prefill.fields["slug"] = slugify(title, allow_unicode=True)
+        prefill.fields["slug"] = slug_base(title, fallback="")
         community = communities.community_from_title(title)
         if community is not None:
             group, country = community

@@ -4,7 +4,7 @@ article the editor came from, and links that appear once the new article is
 published."""
 
 from html.parser import HTMLParser
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -636,3 +636,13 @@ def test_saving_an_article_from_a_create_link_leaves_the_create_parameters_behin
     assert response.status_code == 302, response.context and response.context["errors"]
     article = Article.objects.get(title="Afghans in Russia")
     assert response["Location"] == path.format(pk=article.pk)
+
+
+def test_a_dari_titles_prefilled_slug_keeps_its_zero_width_non_joiner(admin_client):
+    # The one slug rule (encyclopedia.text.slug_base): Django's slugify
+    # would drop the joiner, making "روسها", another word.
+    title = "روس‌ها در کابل"
+    response = admin_client.get("/admin/articles/article/add/?" + urlencode({"title": title}))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial["slug"] == "روس\u200cها-در-کابل"
