@@ -58,7 +58,9 @@ def text_marker_problem(text: str) -> str | None:
         try:
             wikitext.find_markers(line)
         except wikitext.WikitextError as exc:
-            return f"Line {number}: {exc.message}"
+            # The wiki-text package's own words (English): the line is ours.
+            return gettext("Line %(number)s: %(problem)s") % {
+                "number": number, "problem": exc.message}
     return None
 
 
@@ -223,7 +225,7 @@ class InfoboxCitationForm(forms.ModelForm):
                 self.add_error("locator", exc.message[0].upper() + exc.message[1:] + ".")
             else:
                 if parsed != [marker]:
-                    self.add_error("locator", "A locator may not hold ']'.")
+                    self.add_error("locator", gettext("A locator may not hold ']'."))
             cleaned["locator"] = locator
         return cleaned
 

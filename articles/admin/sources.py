@@ -47,7 +47,7 @@ _IDENTIFIED_BY = {"doi": "DOI", "isbn": "ISBN", "url": "URL", "title": _("title,
 def marker_problem(value: str) -> str | None:
     """Why a one-line value of the wiki-text may not hold ``value``, or None."""
     if wikitext.references.MARKER_START in value:
-        return (
+        return gettext(
             "A citation marker ('[^') cannot stand here; markers go in the lead and "
             "section text, and the infobox's citations below it."
         )

@@ -59,11 +59,11 @@ def needed(article: Article) -> int:
 
 
 class SourcesFilter(admin.SimpleListFilter):
-    title = "sources"
+    title = _("sources")
     parameter_name = "sources"
 
     def lookups(self, request, model_admin):
-        return [("none", "No sources"), ("some", "With sources")]
+        return [("none", _("No sources")), ("some", _("With sources"))]
 
     def queryset(self, request, queryset):
         has_references = Exists(ArticleReference.objects.filter(article=OuterRef("pk")))
@@ -75,11 +75,11 @@ class SourcesFilter(admin.SimpleListFilter):
 
 
 class CitationNeededFilter(admin.SimpleListFilter):
-    title = "citation needed"
+    title = _("citation needed")
     parameter_name = "citation_needed"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Citation needed"), ("no", "None needed")]
+        return [("yes", _("Citation needed")), ("no", _("None needed"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
