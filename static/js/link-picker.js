@@ -8,12 +8,15 @@
  * options; a live region says how many suggestions there are. Down and Up
  * move through them, Enter or Tab inserts "[[Title]]" in place of what was
  * typed, Escape closes the list. A click on an option inserts it too.
+ * Its words come in the admin's language from #link-picker-config's
+ * data-label-* attributes (the change form's template), English without.
  */
 (function () {
   "use strict";
   var OPEN = /\[\[([^\[\]|\n]{1,100})$/;
   var DELAY_MS = 150;
   var list, status, endpoint;
+  var labels = {};
   var target = null;
   var items = [];
   var active = -1;
@@ -101,7 +104,7 @@
     });
     if (!results.length) {
       list.hidden = true;
-      status.textContent = "No matching titles.";
+      status.textContent = labels.labelNone || "No matching titles.";
       return;
     }
     list.hidden = false;
@@ -114,7 +117,9 @@
     // admin (Dari, Pashto).
     var rtl = getComputedStyle(el).direction === "rtl";
     list.style.left = (rtl ? box.right - list.offsetWidth : box.left) - origin.left + "px";
-    status.textContent = results.length + (results.length === 1 ? " suggestion" : " suggestions") +
+    // One sentence for every count: the languages' plural rules differ.
+    status.textContent = labels.labelCount ? labels.labelCount.replace("%(count)s", results.length) :
+      results.length + (results.length === 1 ? " suggestion" : " suggestions") +
       ": Down to choose, Enter to insert, Escape to close.";
     highlight(0);
   }
@@ -146,11 +151,12 @@
     var config = document.getElementById("link-picker-config");
     if (!config) return;
     endpoint = config.getAttribute("data-url");
+    labels = config.dataset;
     list = document.createElement("ul");
     list.id = "link-picker-list";
     list.className = "link-picker-list";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Link to");
+    list.setAttribute("aria-label", labels.labelList || "Link to");
     list.hidden = true;
     status = document.createElement("div");
     status.className = "link-picker-status";

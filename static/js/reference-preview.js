@@ -12,7 +12,9 @@
 
    The popup is a copy of the entry's nodes (the page's own, sanitised
    markup), never HTML made from strings. Loaded as a static file: the
-   Content-Security-Policy allows no inline script. */
+   Content-Security-Policy allows no inline script. Its own words come in
+   the interface's language from its script tag's data-label-* attributes
+   (article_body.html), English without them. */
 (function () {
   "use strict";
 
@@ -25,6 +27,18 @@
   var hideTimer = 0;
   var lastPointer = "mouse";
   var tapping = false; // a touch is down: its focus waits for the tap's click
+  // Read now: document.currentScript is this script only while it runs.
+  var labels = (document.currentScript && document.currentScript.dataset) || {};
+  var REFERENCE = labels.labelReference || "Reference";
+  var JUMP = labels.labelJump || "Go to the reference";
+
+  // The popup's own words are the interface's (the page's <html>), not the
+  // article's language the popup carries.
+  function interfaceWords(node) {
+    node.lang = document.documentElement.lang;
+    node.dir = document.documentElement.dir;
+    return node;
+  }
 
   function markerLink(node) {
     return node && node.closest ? node.closest('sup.reference a[href^="#cite-note-"]') : null;
@@ -63,7 +77,8 @@
     heading.className = "reference-preview-heading";
     var sup = link.closest("sup");
     var locator = sup.querySelector(".reference-locator");
-    heading.textContent = "Reference " + link.textContent.replace(/[\[\]]/g, "") +
+    interfaceWords(heading);
+    heading.textContent = REFERENCE + " " + link.textContent.replace(/[\[\]]/g, "") +
       (locator ? " (" + locator.textContent.replace(/^:\s*/, "") + ")" : "");
     var body = text.cloneNode(true);
     body.removeAttribute("id");
@@ -72,7 +87,8 @@
     var jump = document.createElement("a");
     jump.className = "reference-preview-jump";
     jump.href = link.hash;
-    jump.textContent = "Go to the reference";
+    interfaceWords(jump);
+    jump.textContent = JUMP;
     jump.addEventListener("click", function () { hide(); });
     popup.append(heading, body, jump);
   }
