@@ -46,7 +46,7 @@ WIRING = {
 }
 PURE = ("articles.wikitext", "articles.communities", "articles.mediawiki", "articles.sources")
 # The parsing libraries a pure library may use besides the standard library.
-PURE_LIBRARIES = {"mwparserfromhell", "mwxml", "mwtypes"}
+PURE_LIBRARIES = {"mwparserfromhell", "mwxml", "mwtypes", "babel"}  # babel: locale data
 WRITE_SIDE = ("articles.services",)
 READ_SIDE = (
     "articles.selectors",
