@@ -181,10 +181,10 @@ def test_the_dari_article_page_is_right_to_left_with_its_labels_translated(clien
     text = visible_text(html)
 
     assert '<html lang="fa-AF" dir="rtl">' in html
-    assert '<th scope="row">نفوس</th>' in html  # Population
-    assert '<th scope="row">زبان‌ها</th>' in html  # Languages
+    assert '<th scope="row" lang="fa-AF" dir="rtl">نفوس</th>' in html  # Population
+    assert '<th scope="row" lang="fa-AF" dir="rtl">زبان‌ها</th>' in html  # Languages
     assert '<h2 id="mentions-heading">اشخاص و مکان‌ها در این مقاله</h2>' in html
-    assert '<h2 id="see-also">همچنین ببینید</h2>' in html  # See also
+    assert '<h2 id="see-also" lang="fa-AF" dir="rtl">همچنین ببینید</h2>' in html  # See also
     assert "معلومات صفحه" in text  # Page information
     # The article's own text stays as it was written.
     assert "There are currently estimated to be 1,500 Russians in Afghanistan" in text
@@ -198,7 +198,7 @@ def test_the_russian_article_page_groups_the_population_and_writes_the_date_in_r
 ):
     html = client.get("/ru" + SEED).content.decode()
     assert '<html lang="ru" dir="ltr">' in html
-    assert '<th scope="row">Численность</th>' in html
+    assert '<th scope="row" lang="ru" dir="ltr">Численность</th>' in html
     # Babel's Russian groups with a no-break space (and writes "г." after a narrow
     # one); the note is the editor's.
     assert "<td>1\u00a0500 (2009 est.)</td>" in html
