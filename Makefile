@@ -38,8 +38,11 @@ serve: install
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput
 	DJANGO_DEBUG=0 $(BIN)/gunicorn encyclopedia.wsgi --bind $${BIND:-127.0.0.1:8000} --workers $${WORKERS:-2} --access-logfile -
 
+# The suite in two processes (pytest-xdist), each test file in one of them:
+# a file's servers and its tests' order stay together. TEST_WORKERS=0 runs
+# it in this process alone.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $${TEST_WORKERS:-2} --dist loadfile $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .hypothesis

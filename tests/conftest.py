@@ -1,8 +1,11 @@
+import os
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # A byte-for-byte copy of ../shared/seeds/000_dc703e22645647a0.txt, so the
@@ -10,6 +13,31 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_PATH = ROOT / "fixtures" / "russians-in-afghanistan.txt"
 SHARED_SEED_PATH = ROOT.parent / "shared" / "seeds" / "000_dc703e22645647a0.txt"
 FIXTURE_PATH = ROOT / "fixtures" / "seed.json"
+
+
+# Examples are timed by the machine's load (two test processes, browsers,
+# servers), not by the code: no deadline, as most of the suite's tests say.
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.load_profile("suite")
+
+
+def pytest_configure(config):
+    # One folder of screenshots per run: set before pytest-xdist starts its
+    # workers, which inherit it (each would otherwise stamp its own).
+    os.environ.setdefault("SCREENSHOT_STAMP", datetime.now().strftime("%Y%m%d-%H%M%S"))
+
+
+def screenshot_folder() -> Path:
+    """Where the browser tests put this run's screenshots."""
+    return Path(os.environ.get("SCREENSHOT_DIR")
+                or ROOT / "test-artifacts" / "screenshots" / os.environ["SCREENSHOT_STAMP"])
+
+
+def pytest_terminal_summary(terminalreporter):
+    folder = screenshot_folder()
+    if folder.is_dir():
+        terminalreporter.write_sep("-", "browser screenshots")
+        terminalreporter.write_line(str(folder))
 
 
 @pytest.fixture(scope="session")

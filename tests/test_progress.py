@@ -64,7 +64,8 @@ def test_import_command_draws_the_bar_on_a_terminal(tmp_path):
     folder.mkdir()
     for n in range(3):
         (folder / f"{n}.txt").write_text(f"= Group{n} in Testland =\n\nText {n}.\n")
-    env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}"}
+    env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+           "DJANGO_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], env=env, check=True,
                    cwd=Path(__file__).resolve().parent.parent)
@@ -86,7 +87,8 @@ def test_import_command_draws_the_bar_on_a_terminal(tmp_path):
 def test_mediawiki_import_draws_the_bar_over_every_revision_on_a_terminal(tmp_path):
     """The bar counts the revisions to import (four in the dump: three of one page)."""
     dump = Path(__file__).resolve().parent / "mediawiki" / "data" / "diaspora.xml"
-    env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}"}
+    env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+           "DJANGO_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     root = Path(__file__).resolve().parent.parent
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], env=env, check=True, cwd=root)

@@ -8,12 +8,13 @@ browser here. Without it the browser tests skip locally and fail in CI (CI=true)
 import os
 import threading
 import time
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connections
+
+from tests.conftest import screenshot_folder
 
 # Playwright's sync API keeps an asyncio event loop in the main thread while a
 # browser is open, so Django's ORM (used by the test itself: loading data,
@@ -34,8 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-RUN_STAMP = datetime.now().strftime("%Y%m%d-%H%M%S")
-_screenshot_dirs: list[Path] = []
 
 
 def pytest_configure(config):
@@ -47,12 +46,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.browser)
-
-
-def pytest_terminal_summary(terminalreporter):
-    for folder in _screenshot_dirs:
-        terminalreporter.write_sep("-", "browser screenshots")
-        terminalreporter.write_line(str(folder))
 
 
 @pytest.fixture(scope="session")
@@ -78,9 +71,8 @@ def browser():
 
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "test-artifacts" / "screenshots" / RUN_STAMP)
+    folder = screenshot_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    _screenshot_dirs.append(folder)
     return folder
 
 
