@@ -45,6 +45,21 @@ def test_superscripts_number_the_references_in_order_of_first_use(open_page, cit
     expect(page.locator("ul.references-general > li")).to_contain_text("Migration from Central Asia")
 
 
+def test_the_preview_speaks_the_interfaces_language(open_page, cited):
+    # The English article in the Russian interface: the popup's own words
+    # are Russian (the script tag's data-label-*) and marked so; the
+    # reference's text stays the article's.
+    page = open_page("/ru" + URL)
+    marker(page, "smith", 0).hover()
+    popup = page.locator("#reference-preview")
+    expect(popup).to_have_attribute("lang", "en")
+    heading = popup.locator(".reference-preview-heading")
+    expect(heading).to_have_text("Источник 2 (p. 42)")
+    expect(heading).to_have_attribute("lang", "ru")
+    expect(popup.locator(".reference-preview-jump")).to_have_text("Перейти к источнику")
+    expect(popup).to_contain_text("John Smith; Jane Doe (1998). The Railway and the Steppe.")
+
+
 def test_hovering_a_superscript_previews_its_reference(open_page, cited):
     page = open_page(URL)
     popup = page.locator("#reference-preview")

@@ -24,8 +24,13 @@ def _before(page, selector: str) -> str:
     return page.locator(selector).evaluate("el => getComputedStyle(el, '::before').content")
 
 
-@pytest.mark.parametrize(("prefix", "closed", "rtl"), [("", "▸", False), ("/fa-af", "◂", True)])
-def test_the_article_form_reads_the_way_the_admin_language_does(login, site, prefix, closed, rtl):
+@pytest.mark.parametrize(("prefix", "closed", "rtl", "link_to", "status"), [
+    ("", "▸", False, "Link to", "Suggestions: 2. Down to choose"),
+    ("/fa-af", "◂", True, "پیوند به", "پیشنهادها: 2. پایین برای انتخاب"),
+])
+def test_the_article_form_reads_the_way_the_admin_language_does(
+    login, site, prefix, closed, rtl, link_to, status
+):
     article = Article.objects.get(slug="russians-in-afghanistan")
     add_sections(article, [("History", "Soviet specialists came in the 1950s."), ("تاریخ", "متن بخش.")])
     page = login(f"rtl-admin{prefix.replace('/', '-')}")
@@ -43,8 +48,10 @@ def test_the_article_form_reads_the_way_the_admin_language_does(login, site, pre
     lead.focus()
     lead.press("Control+End")
     page.keyboard.type(" [[Russ")
-    listbox = page.get_by_role("listbox", name="Link to")
+    # The picker's words are the admin's language's (#link-picker-config's data-label-*).
+    listbox = page.get_by_role("listbox", name=link_to)
     expect(listbox.get_by_role("option", name="Russians in Afghanistan article")).to_be_visible()
+    expect(page.locator(".link-picker-status")).to_contain_text(status)
     field, shown = lead.bounding_box(), listbox.bounding_box()
     assert abs(shown["y"] - (field["y"] + field["height"])) < 1, (field, shown)
     if rtl:
