@@ -91,7 +91,9 @@
       title.textContent = item.title;
       var kind = document.createElement("span");
       kind.className = "link-picker-kind";
-      kind.textContent = item.kind;
+      // "article", "place", "person": data-label-kind-article, ...
+      kind.textContent = labels["labelKind" + item.kind.charAt(0).toUpperCase() + item.kind.slice(1)] ||
+        item.kind;
       li.appendChild(title);
       li.appendChild(document.createTextNode(" "));
       li.appendChild(kind);

@@ -24,12 +24,12 @@ def _before(page, selector: str) -> str:
     return page.locator(selector).evaluate("el => getComputedStyle(el, '::before').content")
 
 
-@pytest.mark.parametrize(("prefix", "closed", "rtl", "link_to", "status"), [
-    ("", "▸", False, "Link to", "Suggestions: 2. Down to choose"),
-    ("/fa-af", "◂", True, "پیوند به", "پیشنهادها: 2. پایین برای انتخاب"),
+@pytest.mark.parametrize(("prefix", "closed", "rtl", "link_to", "status", "kind"), [
+    ("", "▸", False, "Link to", "Suggestions: 2. Down to choose", "article"),
+    ("/fa-af", "◂", True, "پیوند به", "پیشنهادها: 2. پایین برای انتخاب", "مقاله"),
 ])
 def test_the_article_form_reads_the_way_the_admin_language_does(
-    login, site, prefix, closed, rtl, link_to, status
+    login, site, prefix, closed, rtl, link_to, status, kind
 ):
     article = Article.objects.get(slug="russians-in-afghanistan")
     add_sections(article, [("History", "Soviet specialists came in the 1950s."), ("تاریخ", "متن بخش.")])
@@ -50,7 +50,7 @@ def test_the_article_form_reads_the_way_the_admin_language_does(
     page.keyboard.type(" [[Russ")
     # The picker's words are the admin's language's (#link-picker-config's data-label-*).
     listbox = page.get_by_role("listbox", name=link_to)
-    expect(listbox.get_by_role("option", name="Russians in Afghanistan article")).to_be_visible()
+    expect(listbox.get_by_role("option", name=f"Russians in Afghanistan {kind}")).to_be_visible()
     expect(page.locator(".link-picker-status")).to_contain_text(status)
     field, shown = lead.bounding_box(), listbox.bounding_box()
     assert abs(shown["y"] - (field["y"] + field["height"])) < 1, (field, shown)
