@@ -14,6 +14,7 @@ from django.test import Client
 from articles.models import Article
 from articles.services import articles_import
 from tests.articles.test_content_language import article_element
+from tests.test_translations import compiled  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,13 +82,15 @@ def test_the_site_headings_and_typed_labels_are_the_interfaces_inside_a_dari_art
     assert re.search(r'<h2 id="[^"]+">تاریخ ', html)
 
 
-def test_an_english_article_in_the_dari_interface_marks_its_headings_dari():
+def test_an_english_article_in_the_dari_interface_marks_its_headings_dari(compiled):  # noqa: F811
     article = imported(ENGLISH)
 
     html = article_element(Client().get("/fa-af" + article.get_absolute_url()).content.decode())
 
     assert html.startswith('<article class="article" lang="en" dir="ltr">')
     assert start_tag(html, 'h2 id="see-also"') == '<h2 id="see-also" lang="fa-AF" dir="rtl">'
+    # The sections' anchors are named in the interface's words.
+    assert 'aria-label="پیوند به بخش «تاریخ»">#</a>' in html
     labels = re.findall(r"<th([^>]*)>", html)
     # Group and Population in Dari; the editor's own "Local name" stays English.
     assert labels == [' scope="row" lang="fa-AF" dir="rtl"'] * 2 + [' scope="row"']
