@@ -63,7 +63,7 @@ def test_krasnoperov_finds_noor_mohammad_by_alias_and_the_seed_article(client, s
     response = get(client, "Krasnoperov")
     content = response.content.decode()
     assert "Noor Mohammad</a> — also known as Sergei Yurevich Krasnoperov" in content
-    assert f'<a href="{person.get_absolute_url()}">Noor Mohammad</a>' in content
+    assert f'<a href="{person.get_absolute_url()}" dir="auto">Noor Mohammad</a>' in content
     assert result_titles(response) == ["Russians in Afghanistan"]
     assert "<mark>Krasnoperov</mark>" in content
 
@@ -88,7 +88,7 @@ def test_kabul_finds_the_article_and_the_place(client, seed_article):
     response = get(client, "Kabul")
     content = response.content.decode()
     kabul = Place.objects.get(name="Kabul")
-    assert f'<a href="{kabul.get_absolute_url()}">Kabul</a>' in content
+    assert f'<a href="{kabul.get_absolute_url()}" dir="auto">Kabul</a>' in content
     assert result_titles(response) == ["Russians in Afghanistan"]
 
 

@@ -54,7 +54,7 @@ def links(response) -> dict[str, str]:
     main = response.content.decode().split('<main id="content">', 1)[1]
     return {
         html.unescape(text): html.unescape(href)
-        for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', main)
+        for href, text in re.findall(r'<a href="([^"]+)"(?: dir="auto")?>([^<]+)</a>', main)
     }
 
 
