@@ -64,8 +64,8 @@ def test_a_source_shared_by_two_articles_is_one_page_listing_both(client, two_ar
     assert ('<a class="external" href="https://doi.org/10.1000/railway" '
             'rel="nofollow noopener noreferrer">10.1000/railway</a>') in html
     cited_by = html[html.index('id="cited-by"'):]
-    assert '<a href="/wiki/russians-in-tajikistan/">Russians in Tajikistan</a>' in cited_by
-    assert '<a href="/wiki/russians-in-uzbekistan/">Russians in Uzbekistan</a>' in cited_by
+    assert '<a href="/wiki/russians-in-tajikistan/" dir="auto">Russians in Tajikistan</a>' in cited_by
+    assert '<a href="/wiki/russians-in-uzbekistan/" dir="auto">Russians in Uzbekistan</a>' in cited_by
     # The article's entry links its ISBN to this page.
     article = client.get("/wiki/russians-in-tajikistan/").content.decode()
     assert f'<a href="{source.get_absolute_url()}">978-0-00-000000-2</a>' in article

@@ -175,4 +175,4 @@ def test_alias_added_in_the_admin_finds_the_articles_that_use_it(admin_client, c
     assert admin_client.post(url, data).status_code == 302
 
     html = client.get("/people/noor-mohammad/").content.decode()
-    assert '<a href="/wiki/tatars-in-finland/">Tatars in Finland</a>' in html
+    assert '<a href="/wiki/tatars-in-finland/" dir="auto">Tatars in Finland</a>' in html
