@@ -357,7 +357,8 @@ def test_every_in_page_link_has_its_target_and_ids_are_unique(client, example):
 
 def test_the_page_loads_the_preview_script_only_with_references(client, seed_fixture, example):
     html = client.get(example.get_absolute_url()).content.decode()
-    assert '<script src="/static/js/reference-preview.js" defer></script>' in html
+    assert ('<script src="/static/js/reference-preview.js" defer data-label-reference="Reference"'
+            ' data-label-jump="Go to the reference"></script>') in html
     assert '<li class="toc-level-2"><a href="#references">References</a></li>' not in html  # 1 section
     seed = client.get(seed_fixture.get_absolute_url()).content.decode()
     assert "reference-preview.js" not in seed and 'class="references"' not in seed
