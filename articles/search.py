@@ -13,12 +13,12 @@ search configuration of its language (migration 0020: ``russian`` for a
 Russian article, ``simple`` for Dari and Pashto, which PostgreSQL has no
 stemmer for). A query is not known to be in one language, so it is parsed
 with each configuration of the interface languages whose stemmer changes a
-word of it (query_configs: ``english`` for Latin letters, ``russian`` for
+word of it (search_languages.query_configs: ``english`` for Latin letters, ``russian`` for
 Cyrillic) and with ``simple``, and the results OR-ed: one constant tsquery,
 which the GIN index answers; each article matches by the stems its own
 configuration made. (So a negated word, "-word", excludes an article only
 when every configuration's reading of it does.) For Russian, stems are also forgiven (see
-_forgiven_sql): "Казахстане" finds "Казахстан". On SQLite every script is
+search_languages): "Казахстане" finds "Казахстан". On SQLite every script is
 split into words the same way (unicode61: Cyrillic, Arabic script, and
 case folded) but only English words are stemmed (porter): other words are
 found as they are written. A run of CJK characters without spaces is one
@@ -49,7 +49,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connection
 from django.db.models import (
@@ -73,6 +72,7 @@ from django.db.models.expressions import RawSQL
 from people.models import Alias, Person, Place
 
 from .models import Article
+from .search_languages import tsquery_sql
 from .snippets import SNIPPET_WORDS, snippet  # noqa: F401 - part of this module's API
 
 MAX_QUERY_LENGTH = 200
@@ -83,83 +83,6 @@ TITLE_WEIGHT = 10  # SQLite: bm25 weight of the title, the document's being 1
 # Matches shown at most, and counted at most (one more, to say "more than").
 # Up to this many matches are ranked fully (by their documents too).
 RESULT_LIMIT = 1000
-
-# PostgreSQL's text search configuration for a language, by the primary
-# subtag of its BCP 47 code, for those PostgreSQL 15 has a stemmer for
-# (SELECT cfgname FROM pg_ts_config); any other language is "simple".
-# migrations/0020_search_language.py holds a copy, as the SQL function
-# articles_search_config(language); a test keeps the two equal.
-LANGUAGE_SEARCH_CONFIGS = {
-    "ar": "arabic",
-    "ca": "catalan",
-    "da": "danish",
-    "de": "german",
-    "el": "greek",
-    "en": "english",
-    "es": "spanish",
-    "eu": "basque",
-    "fi": "finnish",
-    "fr": "french",
-    "ga": "irish",
-    "hi": "hindi",
-    "hu": "hungarian",
-    "hy": "armenian",
-    "id": "indonesian",
-    "it": "italian",
-    "lt": "lithuanian",
-    "nb": "norwegian",
-    "ne": "nepali",
-    "nl": "dutch",
-    "nn": "norwegian",
-    "no": "norwegian",
-    "pt": "portuguese",
-    "ro": "romanian",
-    "ru": "russian",
-    "sr": "serbian",
-    "sv": "swedish",
-    "ta": "tamil",
-    "tr": "turkish",
-    "yi": "yiddish",
-}
-FALLBACK_CONFIG = "simple"
-
-
-def search_config(language: str) -> str:
-    """The text search configuration of ``language`` (BCP 47 or Django's
-    lower-case code): ``russian`` for ``ru``, ``simple`` for ``fa-AF``."""
-    primary = language.split("-", 1)[0].lower()
-    return LANGUAGE_SEARCH_CONFIGS.get(primary, FALLBACK_CONFIG)
-
-
-# The scripts whose words a configuration's stemmer changes; it leaves other
-# words as "simple" does, so a query without a letter of them skips it (each
-# configuration OR-ed costs the GIN index a lookup per word). A configuration
-# not listed is always used.
-STEMMED_SCRIPTS = {
-    "english": {"LATIN"},
-    "russian": {"CYRILLIC"},
-}
-
-
-def _scripts(text: str) -> set[str]:
-    """The scripts of the letters of ``text``, as the first word of their
-    Unicode names: LATIN, CYRILLIC, ARABIC, CJK ..."""
-    return {unicodedata.name(ch, "?").split()[0] for ch in text if ch.isalpha()}
-
-
-def query_configs(text: str) -> list[str]:
-    """The configurations ``text`` is parsed with: those of the interface
-    languages whose stemmer changes a word of it (STEMMED_SCRIPTS), and
-    ``simple`` always (for the languages without a stemmer, and for words
-    as an article in any other language writes them)."""
-    scripts = _scripts(text)
-    configs = {
-        config
-        for config in (search_config(code) for code, _name in settings.LANGUAGES)
-        if STEMMED_SCRIPTS.get(config, scripts) & scripts
-    }
-    return sorted(configs | {FALLBACK_CONFIG})
-
 
 # PostgreSQL: the vectors that migrations/0005_search_vector.py stores in
 # columns of articles_article, search_vector and search_title_vector (a
@@ -172,14 +95,6 @@ SEARCH_VECTOR = SearchVector("title", weight="A", config=ROW_CONFIG) + SearchVec
     "search_document", weight="B", config=ROW_CONFIG
 )
 STORED_VECTOR = RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
-
-# Configurations whose stems are forgiven (_forgiven_sql): Snowball's
-# Russian stemmer takes the "-н" of "-ан"/"-ян" nouns for a verb's ending,
-# so "Казахстан" is 'казахста' but "Казахстане" is 'казахстан'.
-FORGIVEN_CONFIGS = ("russian",)
-# Forgiven stems of at least this many Cyrillic letters also match as
-# prefixes: 'город' finds "городской", but 'мир' does not find "Мирза".
-PREFIX_MIN_LETTERS = 5
 
 # ts_headline marks matches with these; they are turned into <mark> tags
 # after the headline is escaped. Private-use characters, not typed by anyone.
@@ -374,44 +289,6 @@ def search_articles(query: str) -> ArticleResults:
 
 
 # PostgreSQL ------------------------------------------------------------------
-
-
-def _literal(text: str) -> str:
-    """``text`` as an SQL string literal (text of this module, never input)."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _forgiven_sql(config: str, parsed: str) -> str:
-    """The tsquery ``parsed`` (of ``config``) with its stems stemmed once
-    more, and those of PREFIX_MIN_LETTERS Cyrillic letters or more as
-    prefixes: in its text each 'lexeme' becomes 'lexeme':*, and to_tsquery
-    reads the text again, stemming each lexeme and keeping the operators
-    (& | ! <->). "Казахстане" is 'казахстан', again 'казахста', the stem of
-    "Казахстан"; "Казахстан" is 'казахста', again 'казахст':*, a prefix of
-    both. A lexeme is quoted in the text; the pattern holds no quote and no
-    space, so it cannot reach across two lexemes."""
-    pattern = _literal("'([а-яё]{%d,})'" % PREFIX_MIN_LETTERS)
-    replacement = _literal(r"'\1':*")
-    return (
-        f"to_tsquery('{config}'::regconfig,"
-        f" regexp_replace(({parsed})::text, {pattern}, {replacement}, 'g'))"
-    )
-
-
-def tsquery_sql(text: str, *, parser: str = "websearch_to_tsquery") -> tuple[str, list[str]]:
-    """SQL for the tsquery of ``text`` in every language searched: parsed
-    by ``parser`` with each of query_configs(text), OR-ed, with the forgiven
-    stems of FORGIVEN_CONFIGS. A constant expression: the GIN index on the
-    stored vectors answers ``search_vector @@`` it."""
-    parts, params = [], []
-    for config in query_configs(text):
-        parsed = f"{parser}('{config}'::regconfig, %s)"
-        parts.append(parsed)
-        params.append(text)
-        if config in FORGIVEN_CONFIGS:
-            parts.append(_forgiven_sql(config, parsed))
-            params.append(text)
-    return f"({' || '.join(parts)})", params
 
 
 # The headline is taken from a window of the search document around the

@@ -23,7 +23,7 @@ text to regconfig is not immutable), and 0005's reason against generated
 columns still holds. Why not a stored ``search_config`` column: the
 function of the language is enough, and Django never sees it.
 
-SEARCH_CONFIGS is a frozen copy of ``articles.search.LANGUAGE_SEARCH_CONFIGS``
+SEARCH_CONFIGS is a frozen copy of ``articles.search_languages.LANGUAGE_SEARCH_CONFIGS``
 (a migration must not change when the code does); a test keeps them equal.
 SQLite: its FTS5 index (migration 0006) splits every script into words the
 same way, and needs no language. But 0019's new columns made SQLite rebuild

@@ -12,7 +12,7 @@ import importlib
 import pytest
 from django.db import connection
 
-from articles import search
+from articles import search, search_languages
 from articles.models import Article
 from people.models import Alias, Person, Place
 from tests.search.pages import get, result_titles
@@ -54,31 +54,31 @@ def stored_vector(article: Article) -> str:
     ("ps", "simple"), ("ar", "arabic"), ("zh-Hant", "simple"), ("pt-BR", "portuguese"),
 ])
 def test_a_language_has_its_configuration_or_simple(language, config):
-    assert search.search_config(language) == config
+    assert search_languages.search_config(language) == config
 
 
 def test_the_migration_holds_the_same_mapping_as_search():
     migration = importlib.import_module("articles.migrations.0020_search_language")
-    assert migration.SEARCH_CONFIGS == search.LANGUAGE_SEARCH_CONFIGS
+    assert migration.SEARCH_CONFIGS == search_languages.LANGUAGE_SEARCH_CONFIGS
 
 
 def test_the_database_function_agrees_and_every_configuration_exists():
     postgresql_only()
-    languages = [*search.LANGUAGE_SEARCH_CONFIGS, "fa-AF", "ps", "zh-Hant", "EN-GB", ""]
+    languages = [*search_languages.LANGUAGE_SEARCH_CONFIGS, "fa-AF", "ps", "zh-Hant", "EN-GB", ""]
     with connection.cursor() as cursor:
         cursor.execute("SELECT cfgname FROM pg_ts_config")
         available = {row[0] for row in cursor.fetchall()}
-        assert set(search.LANGUAGE_SEARCH_CONFIGS.values()) <= available
+        assert set(search_languages.LANGUAGE_SEARCH_CONFIGS.values()) <= available
         for language in languages:
             cursor.execute("SELECT articles_search_config(%s)::text", [language])
-            assert cursor.fetchone()[0] == search.search_config(language), language
+            assert cursor.fetchone()[0] == search_languages.search_config(language), language
 
 
 def test_a_query_is_parsed_with_the_configurations_its_scripts_need():
-    assert search.query_configs("Krasnoperov") == ["english", "simple"]
-    assert search.query_configs("Казахстане") == ["russian", "simple"]
-    assert search.query_configs("هزاره") == ["simple"]
-    assert search.query_configs("Kabul Кабул") == ["english", "russian", "simple"]
+    assert search_languages.query_configs("Krasnoperov") == ["english", "simple"]
+    assert search_languages.query_configs("Казахстане") == ["russian", "simple"]
+    assert search_languages.query_configs("هزاره") == ["simple"]
+    assert search_languages.query_configs("Kabul Кабул") == ["english", "russian", "simple"]
 
 
 # PostgreSQL: the vectors and the stems --------------------------------------------------
