@@ -20,16 +20,21 @@ what the References list's back-links count.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from babel.core import Locale
+from babel.dates import format_skeleton
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext
+
+from encyclopedia.locale import interface_locale
 
 from . import markdown
 from .infobox import INFOBOX_EXTRA_PLACE, INFOBOX_PLACE
@@ -138,20 +143,25 @@ _DOI_SAFE = "/:;()[]._-~!$'*+,=@"
 
 
 # English, as the rest of the page (calendar.month_name follows the locale).
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-
-
 def format_date(value: str) -> str:
-    """An ISO 8601 date as a reader reads it: "12 June 2019", "June 2019",
-    "2019"; anything else as it is stored."""
+    """An ISO 8601 date as a reader of the interface's language reads it:
+    "12 June 2019", "June 2019", "2019" in English, "12 июня 2019 г." and
+    "июнь 2019 г." in Russian (Babel's skeletons, which choose the month's
+    form); anything else as it is stored."""
     if not value or check_iso_date(value) is not None:
         return value
     year, *rest = (int(part) for part in value.split("-"))
     if not rest:
         return str(year)
-    month = MONTHS[rest[0] - 1]
-    return f"{rest[1]} {month} {year}" if len(rest) > 1 else f"{month} {year}"
+    locale = interface_locale()
+    if locale.language == "en":
+        locale = _DAY_FIRST_ENGLISH  # as the site has always printed them
+    day = rest[1] if len(rest) > 1 else 1
+    return format_skeleton("yMMMMd" if len(rest) > 1 else "yMMMM",
+                           datetime.date(year, rest[0], day), locale=locale)
+
+
+_DAY_FIRST_ENGLISH = Locale.parse("en_GB")
 
 
 def web_href(url: str) -> str:

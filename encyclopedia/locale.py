@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 
+from babel.core import Locale, UnknownLocaleError
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.urls import Resolver404, ResolverMatch, resolve
@@ -103,6 +104,16 @@ def path_in(language: str, path: str) -> str:
     return f"/{language}{plain}"
 
 
+def interface_locale() -> Locale:
+    """The Babel locale of the active interface language (``fa-af`` ->
+    ``fa_AF``); the default language's for one Babel does not know."""
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    try:
+        return Locale.parse(translation.to_locale(code))
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(translation.to_locale(settings.LANGUAGE_CODE))
+
+
 class PathLocaleMiddleware:
     """Activates the address's language for the request (see the module)."""
 
@@ -123,6 +134,6 @@ class PathLocaleMiddleware:
         return response
 
 
-__all__ = ["Resolver404", "bcp47", "interface_code", "interface_codes", "is_bidi",
+__all__ = ["Resolver404", "bcp47", "interface_code", "interface_codes", "interface_locale", "is_bidi",
            "own_interface_path", "path_in",
            "resolve_default", "split_language", "PathLocaleMiddleware"]

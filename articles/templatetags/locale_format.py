@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext_lazy
 
 from articles.wikitext import infobox as fields
+from encyclopedia.locale import interface_locale
 
 register = template.Library()
 
@@ -54,16 +55,6 @@ _DATE_PATTERNS = {"en": "d MMMM y"}
 # population with a note only is the note ("2009 census: none"), which this
 # does not match: a count of four digits or more always has a comma.
 _LEADING_COUNT = re.compile(r"^\d{1,3}(?:,\d{3})*(?= \(|$)")
-
-
-def interface_locale() -> Locale:
-    """The Babel locale of the active interface language (``fa-af`` ->
-    ``fa_AF``); the default language's for one Babel does not know."""
-    code = translation.get_language() or settings.LANGUAGE_CODE
-    try:
-        return Locale.parse(translation.to_locale(code))
-    except (ValueError, UnknownLocaleError):
-        return Locale.parse(translation.to_locale(settings.LANGUAGE_CODE))
 
 
 @register.filter

@@ -244,7 +244,9 @@ def test_dates_languages_and_dois():
     assert [language_name(c) for c in ("ru", "fa-AF", "en-GB", "xx-yy")] == [
         "Russian", "Dari", "British English", "xx-yy"
     ]
-    with translation.override("ru"):  # named in the reader's language
+    with translation.override("ru"):  # dates and names in the reader's language
+        assert [format_date(d) for d in ("2019-06-12", "2019-06", "2019")] == [
+            "12 июня 2019\u202fг.", "июнь 2019\u202fг.", "2019"]  # a narrow no-break space
         assert [language_name(c) for c in ("ru", "en-GB")] == ["Русский", "Британский английский"]
     assert doi_href("10.1234/abc") == "https://doi.org/10.1234/abc"
     assert doi_href("javascript:alert(1)") == doi_href("abc") == ""
