@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from babel.numbers import format_decimal
 from django.db.models import CharField, Exists, F, OuterRef, Subquery, Value
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from reversion.models import Version
+
+from encyclopedia.locale import interface_locale
 
 from . import markdown, wikitext
 from .citations import (
@@ -439,7 +442,7 @@ def population_chart(figures: list[PopulationFigure]) -> PopulationChart | None:
         )
     notes = [note for f in figures if (note := _figure_note(f))]
     summary = "; ".join(
-        f"{f.label}: {f.count:,}{' (' + f.note + ')' if f.note else ''}"
+        f"{f.label}: {_local_count(f.count)}{' (' + f.note + ')' if f.note else ''}"
         + (f", {_figure_range(f)}" if _figure_range(f) else "")
         + (f", {f.get_method_display().lower()}" if f.method else "")
         + (gettext(", source: %(source)s") % {"source": f.source.title} if f.source_id else "")
@@ -448,11 +451,17 @@ def population_chart(figures: list[PopulationFigure]) -> PopulationChart | None:
     return PopulationChart(width, height, baseline, round(bar_width, 1), bars, summary, notes)
 
 
+def _local_count(count: int) -> str:
+    """A count grouped as the interface's language groups it ("1,500",
+    "1 500")."""
+    return format_decimal(count, locale=interface_locale())
+
+
 def _figure_range(figure: PopulationFigure) -> str:
     if figure.low is None and figure.high is None:
         return ""
-    low = "" if figure.low is None else f"{figure.low:,}"
-    high = "" if figure.high is None else f"{figure.high:,}"
+    low = "" if figure.low is None else _local_count(figure.low)
+    high = "" if figure.high is None else _local_count(figure.high)
     if low and high:
         return f"{low}–{high}"
     return gettext("at least %(low)s") % {"low": low} if low else gettext("at most %(high)s") % {"high": high}

@@ -183,3 +183,12 @@ def test_a_translation_is_the_hreflang_alternate_of_its_language_once(admin_clie
     ]
     # The switcher stays on this article.
     assert 'href="http://testserver/ru/wiki/russians-in-kabul/" hreflang="ru"' in body
+
+
+def test_the_population_chart_s_description_groups_counts_as_the_language_does(seed_fixture):
+    def description(prefix: str) -> str:
+        body = Client().get(prefix + ARTICLE_URL).content.decode()
+        return re.search(r'<desc id="population-chart-desc">([^<]*)</desc>', body).group(1)
+
+    assert "1979: 15,000" in description("")
+    assert "1979: 15\xa0000" in description("/ru")  # Russian groups with a no-break space
