@@ -2,6 +2,7 @@
 third-party apps as the project names them."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 from taggit.apps import TaggitAppConfig
 
 
@@ -29,4 +30,4 @@ class TagsConfig(TaggitAppConfig):
     """django-taggit under the name editors know it by: the admin index
     heads its section "Tags", not the package's name "Taggit"."""
 
-    verbose_name = "Tags"
+    verbose_name = _("Tags")

@@ -192,3 +192,13 @@ def test_the_population_chart_s_description_groups_counts_as_the_language_does(s
 
     assert "1979: 15,000" in description("")
     assert "1979: 15\xa0000" in description("/ru")  # Russian groups with a no-break space
+
+
+def test_the_admin_index_names_our_apps_in_the_admin_s_language(admin_client):
+    body = admin_client.get("/fa-af/admin/").content.decode()
+
+    with translation.override("fa-af"):
+        for name in (translation.gettext("Articles"), translation.gettext("Tags"),
+                     translation.gettext("People and places")):
+            assert f">{name}</a>" in body, name
+    assert "مقاله‌ها" in body
