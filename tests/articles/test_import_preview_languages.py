@@ -14,7 +14,7 @@ from articles.models import Article
 from articles.services import articles_import
 from tests.articles.test_admin_import import page_text, preview
 from tests.articles.test_import_preview_render import rendered_section
-from tests.mediawiki.test_content_language import HEADER, PAGE
+from tests.mediawiki.dumps import HEADER, PAGE
 
 pytestmark = pytest.mark.django_db
 
