@@ -5,18 +5,18 @@ page the article's text is marked with it (lang, dir) whatever the
 interface's language."""
 
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.test import Client
 
 from articles.models import Article
 from articles.services import article_export, articles_import, articles_import_plan
 from tests.admin_forms import change_form_data
+from tests.articles.test_sources_import_export import export, run_import
 from tests.html import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -56,18 +56,6 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(data)
     return path
-
-
-def run_import(*paths: Path) -> str:
-    out = StringIO()
-    call_command("import_articles", *map(str, paths), stdout=out)
-    return out.getvalue()
-
-
-def export(*slugs: str) -> str:
-    out = StringIO()
-    call_command("export_articles", *slugs, stdout=out)
-    return out.getvalue()
 
 
 def imported(text: bytes, name: str = "article.txt") -> Article:
